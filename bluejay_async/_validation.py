@@ -1,0 +1,128 @@
+"""Argument checks shared by the resources: each raises :class:`InvalidRequestError` before I/O."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Collection, Iterable, Mapping
+from typing import Any, TypeVar
+from urllib.parse import quote
+
+from bluejay_async.converter import explain, unstructure
+from bluejay_async.errors import InvalidRequestError
+
+__all__ = [
+    "check_bool",
+    "check_choice",
+    "check_instances",
+    "check_int",
+    "check_json_object",
+    "check_str",
+    "check_uuid",
+    "path_segment",
+]
+
+T = TypeVar("T")
+
+
+def _describe(value: Any) -> str:
+    text = repr(value)
+    return text if len(text) <= 60 else text[:60] + "..."
+
+
+def path_segment(value: str | int, name: str) -> str:
+    """Percent-encode an id as exactly one URL path segment.
+
+    Everything outside the RFC 3986 unreserved set is encoded (``/``, ``?``, ``#``, ``%`` and
+    spaces included), and a segment made only of dots is encoded too, so ``..`` can never walk
+    up to another route.
+    """
+    if isinstance(value, bool) or not isinstance(value, (str, int)):
+        raise InvalidRequestError(
+            f"{name} must be a string or an int, got {type(value).__name__}", param=name
+        )
+    text = str(value)
+    if not text.strip():
+        raise InvalidRequestError(f"{name} must not be empty", param=name)
+    if text.strip(".") == "":
+        return "%2E" * len(text)
+    return quote(text, safe="")
+
+
+def check_str(value: Any, name: str, *, allow_empty: bool = False) -> str:
+    """A string argument (non-blank unless ``allow_empty``)."""
+    if not isinstance(value, str):
+        raise InvalidRequestError(f"{name} must be a string, got {_describe(value)}", param=name)
+    if not allow_empty and not value.strip():
+        raise InvalidRequestError(f"{name} must not be empty", param=name)
+    return value
+
+
+def check_int(
+    value: Any, name: str, *, minimum: int | None = None, maximum: int | None = None
+) -> int:
+    """An integer argument within ``[minimum, maximum]`` (``bool`` is refused)."""
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise InvalidRequestError(f"{name} must be an int, got {_describe(value)}", param=name)
+    if (minimum is not None and value < minimum) or (maximum is not None and value > maximum):
+        low = "-inf" if minimum is None else minimum
+        high = "inf" if maximum is None else maximum
+        raise InvalidRequestError(f"{name} must be in {low}..{high}, got {value}", param=name)
+    return value
+
+
+def check_bool(value: Any, name: str) -> bool:
+    """A boolean argument."""
+    if not isinstance(value, bool):
+        raise InvalidRequestError(f"{name} must be a bool, got {_describe(value)}", param=name)
+    return value
+
+
+def check_choice(value: Any, name: str, choices: Collection[str]) -> str:
+    """One of a closed set of strings."""
+    if value not in choices or not isinstance(value, str):
+        allowed = ", ".join(repr(c) for c in choices)
+        raise InvalidRequestError(
+            f"{name} must be one of {allowed}, got {_describe(value)}", param=name
+        )
+    return str(value)
+
+
+def check_uuid(value: Any, name: str) -> str:
+    """A UUID given as ``uuid.UUID`` or its string form; returned in canonical string form."""
+    if isinstance(value, uuid.UUID):
+        return str(value)
+    if isinstance(value, str):
+        try:
+            return str(uuid.UUID(value))
+        except ValueError:
+            pass
+    raise InvalidRequestError(f"{name} must be a UUID, got {_describe(value)}", param=name)
+
+
+def check_instances(values: Any, name: str, cls: type[T]) -> list[T]:
+    """A list of ``cls`` records (any iterable but a string or a mapping)."""
+    if isinstance(values, (str, bytes, Mapping)) or not isinstance(values, Iterable):
+        raise InvalidRequestError(
+            f"{name} must be a list of {cls.__name__}, got {_describe(values)}", param=name
+        )
+    items = list(values)
+    for index, item in enumerate(items):
+        if not isinstance(item, cls):
+            raise InvalidRequestError(
+                f"{name}[{index}] must be a {cls.__name__}, got {type(item).__name__}",
+                param=name,
+            )
+        problems = explain(unstructure(item), cls)
+        if problems:
+            where = problems[0].replace("$", f"{name}[{index}]", 1)
+            raise InvalidRequestError(f"invalid {cls.__name__}: {where}", param=name)
+    return items
+
+
+def check_json_object(value: Any, name: str) -> dict[str, Any]:
+    """A mapping with string keys (its values are checked when the body is encoded)."""
+    if not isinstance(value, Mapping) or not all(isinstance(k, str) for k in value):
+        raise InvalidRequestError(
+            f"{name} must be a mapping with string keys, got {_describe(value)}", param=name
+        )
+    return dict(value)

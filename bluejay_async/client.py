@@ -1,0 +1,122 @@
+"""``BluejayClient``: the entry point of the Bluejay API."""
+
+from __future__ import annotations
+
+import logging
+import os
+from types import TracebackType
+
+import aiohttp
+
+from bluejay_async.errors import ConfigurationError
+from bluejay_async.resources import ResultsResource, RunsResource, SimulationsResource
+from bluejay_async.retry import RetryPolicy
+from bluejay_async.transport import Timeout, Transport
+
+__all__ = ["DEFAULT_BASE_URL", "BluejayClient"]
+
+DEFAULT_BASE_URL = "https://api.getbluejay.ai"
+logger = logging.getLogger("bluejay_async")
+
+
+class BluejayClient:
+    """An async client of the Bluejay API.
+
+    Use it as an async context manager (or call :meth:`aclose`) so its connection pool is
+    closed::
+
+        async with BluejayClient() as bj:
+            runs = await bj.runs.list(simulation_id)
+
+    Args:
+        api_key: the ``X-API-Key``; defaults to ``$BLUEJAY_API_KEY``.
+        base_url: defaults to ``$BLUEJAY_BASE_URL``, else ``https://api.getbluejay.ai``.
+        timeout: seconds per attempt, or an ``aiohttp.ClientTimeout``.
+        retry: the :class:`RetryPolicy` (default: 3 attempts, exponential backoff).
+        max_connections: size of the connection pool.
+        session: an ``aiohttp.ClientSession`` of yours to send requests with; the client then
+            never closes it.
+        allow_insecure: allow a plain ``http://`` base URL that is not loopback.
+
+    Raises:
+        ConfigurationError: no API key, or an unusable base URL.
+    """
+
+    simulations: SimulationsResource
+    runs: RunsResource
+    results: ResultsResource
+
+    def __init__(
+        self,
+        api_key: str | None = None,
+        base_url: str | None = None,
+        timeout: Timeout = 30.0,
+        retry: RetryPolicy | None = None,
+        max_connections: int = 100,
+        session: aiohttp.ClientSession | None = None,
+        *,
+        allow_insecure: bool = False,
+    ) -> None:
+        key = api_key if api_key is not None else os.environ.get("BLUEJAY_API_KEY")
+        if not key:
+            raise ConfigurationError(
+                "no Bluejay API key: pass BluejayClient(api_key=...) or set BLUEJAY_API_KEY"
+            )
+        transport = Transport.create(
+            base_url=base_url or os.environ.get("BLUEJAY_BASE_URL") or DEFAULT_BASE_URL,
+            credentials={"X-API-Key": key},
+            logger=logger,
+            timeout=timeout,
+            retry=retry,
+            max_connections=max_connections,
+            session=session,
+            allow_insecure=allow_insecure,
+        )
+        self._attach(transport)
+
+    def _attach(self, transport: Transport) -> None:
+        self._transport = transport
+        self.simulations = SimulationsResource(transport)
+        self.runs = RunsResource(transport)
+        self.results = ResultsResource(transport)
+
+    @property
+    def base_url(self) -> str:
+        """The API root requests are sent to."""
+        return self._transport.base_url
+
+    @property
+    def retry(self) -> RetryPolicy:
+        """The retry policy of this client."""
+        return self._transport.retry
+
+    def with_options(
+        self, *, timeout: Timeout | None = None, retry: RetryPolicy | None = None
+    ) -> BluejayClient:
+        """A copy with another timeout and/or retry policy that shares this client's pool.
+
+        The copy is cheap; closing it is a no-op, the original client owns the pool::
+
+            fast = bj.with_options(timeout=2.0, retry=RetryPolicy(max_attempts=1))
+        """
+        copy = object.__new__(BluejayClient)
+        copy._attach(self._transport.with_options(timeout=timeout, retry=retry))
+        return copy
+
+    async def aclose(self) -> None:
+        """Close the connection pool (unless the session was passed in by the caller)."""
+        await self._transport.aclose()
+
+    async def __aenter__(self) -> BluejayClient:
+        return self
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        await self.aclose()
+
+    def __repr__(self) -> str:
+        return f"BluejayClient(base_url={self.base_url!r})"

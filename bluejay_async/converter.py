@@ -1,0 +1,407 @@
+"""JSON <-> records: the one decode path of both clients.
+
+:func:`decode_response` turns a response body into a record. With the ``fast`` extra installed
+(msgspec), bodies whose records need no renaming are decoded by msgspec straight into the same
+``attrs`` classes; whenever msgspec rejects a body, the pure path below decides, so both paths
+return identical records and raise identical :class:`ResponseDecodeError`\\ s.
+
+The pure path is one ``cattrs`` converter whose hooks are generated once per type: strict JSON
+types (no ``"17"`` for an int, no ``true`` for a number), ``null`` lists as ``[]``, ISO-8601 and
+epoch-millisecond timestamps as aware datetimes, unknown fields ignored. It runs without
+per-field error bookkeeping; only when it fails does a twin converter with detailed validation
+re-run the body to name the JSON path of every bad field.
+
+Set ``BLUEJAY_ASYNC_DECODER=pure`` to disable the msgspec path (the test suite runs both ways).
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import types
+import typing
+from collections.abc import Callable
+from datetime import datetime, timedelta, timezone
+from typing import Annotated, Any, TypeVar, get_args, get_origin
+
+import attrs
+import cattrs
+from cattrs.cols import is_sequence, list_structure_factory
+from cattrs.gen import make_dict_structure_fn, make_dict_unstructure_fn, override
+
+from bluejay_async import _codec
+from bluejay_async._types import EPOCH_MILLIS, TZ_AWARE
+from bluejay_async.errors import ResponseDecodeError, excerpt
+
+msgspec: Any
+try:
+    import msgspec
+except ImportError:  # pragma: no cover - exercised when the fast extra is absent
+    msgspec = None
+
+__all__ = [
+    "camel_case",
+    "converter",
+    "decode_response",
+    "decoder_backend",
+    "explain",
+    "parse_timestamp",
+    "structure",
+    "unstructure",
+]
+
+T = TypeVar("T")
+
+_EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)
+_TIMESTAMP = re.compile(
+    r"(\d{4})-(\d{2})-(\d{2})[Tt ](\d{2}):(\d{2}):(\d{2})(?:\.(\d{1,9}))?"
+    r"(?:([Zz])|([+-])(\d{2}):(\d{2}))?"
+)
+_CASING_ATTR = "__bluejay_json_casing__"
+
+
+def camel_case(cls: type[T]) -> type[T]:
+    """Class decorator: the record's JSON field names are the camelCase of its attribute names."""
+    setattr(cls, _CASING_ATTR, "camel")
+    return cls
+
+
+def _camel(name: str) -> str:
+    head, *rest = name.split("_")
+    return head + "".join(part[:1].upper() + part[1:] for part in rest)
+
+
+def _json_name(cls: type, name: str) -> str:
+    return _camel(name) if getattr(cls, _CASING_ATTR, None) == "camel" else name
+
+
+# --- primitives ----------------------------------------------------------------------------
+
+
+def _kind(value: Any) -> str:
+    if value is None:
+        return "null"
+    names = {bool: "boolean", int: "integer", float: "number", str: "string", list: "array"}
+    return names.get(type(value), "object" if isinstance(value, dict) else type(value).__name__)
+
+
+def _mismatch(expected: str, value: Any) -> TypeError:
+    shown = repr(value) if not isinstance(value, (dict, list)) else _kind(value)
+    if len(shown) > 40:
+        shown = shown[:40] + "..."
+    return TypeError(f"expected {expected}, got {_kind(value)} {shown}")
+
+
+def _structure_int(value: Any, _: Any) -> int:
+    if value.__class__ is int:
+        return value
+    raise _mismatch("an integer", value)
+
+
+def _structure_float(value: Any, _: Any) -> float:
+    cls = value.__class__
+    if cls is float:
+        return value  # type: ignore[no-any-return]
+    if cls is int:
+        return float(value)
+    raise _mismatch("a number", value)
+
+
+def _structure_str(value: Any, _: Any) -> str:
+    if value.__class__ is str:
+        return value
+    raise _mismatch("a string", value)
+
+
+def _structure_bool(value: Any, _: Any) -> bool:
+    if value.__class__ is bool:
+        return value
+    raise _mismatch("a boolean", value)
+
+
+def _structure_any(value: Any, _: Any) -> Any:
+    return value
+
+
+def _structure_json_container(value: Any, _: Any) -> Any:
+    if value is None or value.__class__ is dict or value.__class__ is list:
+        return value
+    raise _mismatch("an object or an array", value)
+
+
+def parse_timestamp(value: str) -> datetime:
+    """Parse an RFC 3339 / ISO-8601 timestamp into an aware ``datetime`` (no offset means UTC)."""
+    match = _TIMESTAMP.fullmatch(value)
+    if match is None:
+        raise ValueError(f"expected an ISO-8601 timestamp, got {value[:40]!r}")
+    year, month, day, hour, minute, second, fraction, _zulu, sign, off_h, off_m = match.groups()
+    micros = 0
+    if fraction:
+        nanos = int(fraction.ljust(9, "0"))
+        micros = (nanos + 500) // 1000
+    tz = timezone.utc
+    if sign:
+        offset = timedelta(hours=int(off_h), minutes=int(off_m))
+        if offset >= timedelta(hours=24):
+            raise ValueError(f"timestamp offset out of range in {value[:40]!r}")
+        tz = timezone.utc if not offset else timezone(-offset if sign == "-" else offset)
+    base = datetime(int(year), int(month), int(day), int(hour), int(minute), int(second), tzinfo=tz)
+    return base + timedelta(microseconds=micros) if micros else base
+
+
+def _structure_timestamp(value: Any, _: Any) -> datetime:
+    if value.__class__ is not str:
+        raise _mismatch("an ISO-8601 timestamp string", value)
+    return parse_timestamp(value)
+
+
+def _structure_epoch_millis(value: Any, _: Any) -> datetime:
+    if value.__class__ is not int:
+        raise _mismatch("an integer timestamp in milliseconds", value)
+    try:
+        return _EPOCH + timedelta(milliseconds=value)
+    except OverflowError:
+        raise ValueError(f"timestamp {value} ms is out of range") from None
+
+
+def _unstructure_timestamp(value: datetime) -> str:
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=timezone.utc)
+    text = value.isoformat()
+    return text[:-6] + "Z" if text.endswith("+00:00") else text
+
+
+def _unstructure_epoch_millis(value: datetime) -> int:
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=timezone.utc)
+    return (value - _EPOCH) // timedelta(milliseconds=1)
+
+
+# --- type predicates -----------------------------------------------------------------------
+
+
+def _annotated_as(marker: object) -> Callable[[Any], bool]:
+    def predicate(t: Any) -> bool:
+        return get_origin(t) is Annotated and any(m is marker for m in t.__metadata__)
+
+    return predicate
+
+
+def _union_members(t: Any) -> tuple[Any, ...]:
+    return get_args(t) if get_origin(t) in (typing.Union, types.UnionType) else ()
+
+
+def _is_optional(t: Any) -> bool:
+    members = _union_members(t)
+    return type(None) in members and len(members) == 2
+
+
+def _is_json_container_union(t: Any) -> bool:
+    bare = {get_origin(m) or m for m in _union_members(t) if m is not type(None)}
+    return bare == {dict, list}
+
+
+def _is_str_dict(t: Any) -> bool:
+    return get_origin(t) is dict and get_args(t)[:1] == (str,)
+
+
+# --- converters ----------------------------------------------------------------------------
+
+
+def _build_converter(*, detailed: bool) -> cattrs.Converter:
+    conv = cattrs.Converter(detailed_validation=detailed, omit_if_default=True)
+
+    for t, hook in (
+        (int, _structure_int),
+        (float, _structure_float),
+        (str, _structure_str),
+        (bool, _structure_bool),
+        (datetime, _structure_timestamp),
+    ):
+        conv.register_structure_hook(t, hook)
+    conv.register_unstructure_hook(datetime, _unstructure_timestamp)
+    conv.register_structure_hook_func(lambda t: t is Any, _structure_any)
+
+    conv.register_structure_hook_func(_annotated_as(EPOCH_MILLIS), _structure_epoch_millis)
+    conv.register_unstructure_hook_func(_annotated_as(EPOCH_MILLIS), _unstructure_epoch_millis)
+    conv.register_structure_hook_func(_annotated_as(TZ_AWARE), _structure_timestamp)
+    conv.register_unstructure_hook_func(_annotated_as(TZ_AWARE), _unstructure_timestamp)
+    conv.register_structure_hook_func(_is_json_container_union, _structure_json_container)
+
+    @conv.register_structure_hook_factory(_is_optional)
+    def _optional(t: Any) -> Callable[[Any, Any], Any]:
+        inner_type = next(m for m in _union_members(t) if m is not type(None))
+        inner = conv.get_structure_hook(inner_type)
+
+        def structure_optional(value: Any, _: Any) -> Any:
+            return None if value is None else inner(value, inner_type)
+
+        return structure_optional
+
+    @conv.register_structure_hook_factory(is_sequence)
+    def _list(t: Any) -> Callable[[Any, Any], Any]:
+        items = list_structure_factory(t, conv)
+
+        def structure_list(value: Any, _: Any) -> list[Any]:
+            if value is None:
+                return []
+            if value.__class__ is not list:
+                raise _mismatch("an array", value)
+            return typing.cast(list[Any], items(value, t))
+
+        return structure_list
+
+    @conv.register_structure_hook_factory(_is_str_dict)
+    def _dict(t: Any) -> Callable[[Any, Any], Any]:
+        value_type = get_args(t)[1] if len(get_args(t)) == 2 else Any
+        inner = None if value_type is Any else conv.get_structure_hook(value_type)
+
+        def structure_dict(value: Any, _: Any) -> dict[str, Any]:
+            if value.__class__ is not dict:
+                raise _mismatch("an object", value)
+            if inner is None:
+                return typing.cast(dict[str, Any], value)
+            return {k: inner(v, value_type) for k, v in value.items()}
+
+        return structure_dict
+
+    @conv.register_structure_hook_factory(attrs.has)
+    def _record(cls: type) -> Callable[[Any, Any], Any]:
+        renames = {
+            a.name: override(rename=_json_name(cls, a.name))
+            for a in attrs.fields(cls)
+            if _json_name(cls, a.name) != a.name
+        }
+        generated: Callable[[Any, Any], Any] = make_dict_structure_fn(cls, conv, **renames)  # type: ignore[arg-type]
+
+        def structure_record(value: Any, t: Any) -> Any:
+            if value.__class__ is not dict:
+                raise _mismatch("an object", value)
+            return generated(value, t)
+
+        return structure_record
+
+    @conv.register_unstructure_hook_factory(attrs.has)
+    def _record_out(cls: type) -> Callable[[Any], Any]:
+        renames = {
+            a.name: override(rename=_json_name(cls, a.name))
+            for a in attrs.fields(cls)
+            if _json_name(cls, a.name) != a.name
+        }
+        return make_dict_unstructure_fn(cls, conv, _cattrs_omit_if_default=True, **renames)  # type: ignore[arg-type]
+
+    return conv
+
+
+converter = _build_converter(detailed=False)
+"""The converter behind every record: structure with ``converter.structure(data, Type)``."""
+
+_explaining_converter = _build_converter(detailed=True)
+
+
+def _format_failure(exc: BaseException, _: type | None) -> str:
+    if isinstance(exc, KeyError):
+        return "required field missing"
+    return str(exc) or type(exc).__name__
+
+
+def _explain(data: Any, into: type) -> list[str]:
+    try:
+        _explaining_converter.structure(data, into)
+    except Exception as exc:  # any failure here is what we are explaining
+        return cattrs.transform_error(exc, path="$", format_exception=_format_failure)
+    return []
+
+
+def explain(data: Any, into: type) -> list[str]:
+    """Every reason ``data`` does not structure into ``into``, as ``"<path>: <problem>"``."""
+    return [
+        f"{path}: {problem}" if problem else path
+        for problem, _, path in (p.rpartition(" @ ") for p in _explain(data, into))
+    ]
+
+
+def structure(data: Any, into: type[T], *, method: str | None = None, url: str | None = None) -> T:
+    """Structure decoded JSON into ``into``; a mismatch raises :class:`ResponseDecodeError`."""
+    try:
+        return converter.structure(data, into)
+    except Exception:  # every mismatch becomes one typed error below
+        problems = explain(data, into) or ["$: does not match the documented schema"]
+    where = f" from {method} {url}" if method and url else ""
+    more = f" (and {len(problems) - 1} more)" if len(problems) > 1 else ""
+    raise ResponseDecodeError(
+        f"unexpected {into.__name__} response{where}: {problems[0]}{more}",
+        path=problems[0].partition(": ")[0],
+        method=method,
+        url=url,
+    )
+
+
+def unstructure(record: Any) -> Any:
+    """The JSON-ready form of a record (fields left at their default are omitted)."""
+    return converter.unstructure(record)
+
+
+# --- the fast path -------------------------------------------------------------------------
+
+_fast_decoders: dict[type, Any] = {}
+
+
+def decoder_backend() -> str:
+    """``"msgspec"`` when the fast decode path is active, else ``"cattrs"``."""
+    wanted = os.environ.get("BLUEJAY_ASYNC_DECODER", "auto").strip().lower()
+    return "msgspec" if msgspec is not None and wanted != "pure" else "cattrs"
+
+
+_BACKEND = decoder_backend()
+
+
+def _msgspec_can_decode(t: Any, seen: set[type] | None = None) -> bool:
+    """Whether msgspec reads ``t`` exactly as the pure path does (no renames, no epoch millis)."""
+    seen = set() if seen is None else seen
+    if get_origin(t) is Annotated:
+        if any(m is EPOCH_MILLIS for m in t.__metadata__):
+            return False
+        return _msgspec_can_decode(get_args(t)[0], seen)
+    if isinstance(t, type) and attrs.has(t):
+        if t in seen:
+            return True
+        seen.add(t)
+        if getattr(t, _CASING_ATTR, None) is not None:
+            return False
+        hints = typing.get_type_hints(t, include_extras=True)
+        return all(_msgspec_can_decode(hints[a.name], seen) for a in attrs.fields(t))
+    return all(_msgspec_can_decode(arg, seen) for arg in get_args(t))
+
+
+def _fast_decoder(into: type) -> Any:
+    try:
+        return _fast_decoders[into]
+    except KeyError:
+        decoder: Any = msgspec.json.Decoder(into) if _msgspec_can_decode(into) else None
+        _fast_decoders[into] = decoder
+        return decoder
+
+
+def decode_response(
+    raw: bytes, into: type[T], *, method: str | None = None, url: str | None = None
+) -> T:
+    """Decode a successful response body into ``into`` (the single decode entry point)."""
+    if _BACKEND == "msgspec":
+        decoder = _fast_decoder(into)
+        if decoder is not None:
+            try:
+                return typing.cast(T, decoder.decode(raw))
+            except (msgspec.ValidationError, msgspec.DecodeError):
+                pass  # the pure path decides: same records, same errors
+    try:
+        data = _codec.loads(raw)
+    except ValueError:
+        where = f" from {method} {url}" if method and url else ""
+        raise ResponseDecodeError(
+            f"response{where} is not valid JSON: {excerpt(raw) or '<empty body>'}",
+            excerpt=excerpt(raw),
+            method=method,
+            url=url,
+        ) from None
+    return structure(data, into, method=method, url=url)

@@ -1,0 +1,177 @@
+"""When to retry a request and how long to wait: the SDK's single retry decision.
+
+:class:`RetryPolicy` is plain configuration. :func:`should_retry` and :func:`retry_delay` are the
+decision, as pure functions of the failed attempt, so they read top to bottom and test without a
+network. :meth:`RetryPolicy.retrying` wires them into ``tenacity``.
+"""
+
+from __future__ import annotations
+
+import random
+import time
+from collections.abc import Callable, Mapping
+from datetime import timezone
+from email.utils import parsedate_to_datetime
+
+import attrs
+import tenacity
+
+from bluejay_async.errors import (
+    APIConnectionError,
+    APIStatusError,
+    APITimeoutError,
+    InvalidRequestError,
+    RateLimitError,
+)
+
+__all__ = [
+    "RETRYABLE_STATUSES",
+    "ConnectionNotEstablished",
+    "RetryPolicy",
+    "parse_retry_after",
+    "retry_delay",
+    "should_retry",
+]
+
+RETRYABLE_STATUSES = frozenset({408, 429, 500, 502, 503, 504})
+
+
+class ConnectionNotEstablished(APIConnectionError):
+    """The connection could not be opened, so the server cannot have seen the request.
+
+    Safe to retry for any method, POST included.
+    """
+
+
+def _non_negative(_: object, attribute: attrs.Attribute[float], value: float) -> None:
+    if value < 0:
+        raise InvalidRequestError(f"RetryPolicy.{attribute.name} must be >= 0, got {value!r}")
+
+
+def _positive_or_none(
+    _: object, attribute: attrs.Attribute[float | None], value: float | None
+) -> None:
+    if value is not None and value <= 0:
+        raise InvalidRequestError(f"RetryPolicy.{attribute.name} must be > 0, got {value!r}")
+
+
+def _at_least_one(_: object, attribute: attrs.Attribute[int], value: int) -> None:
+    if not isinstance(value, int) or isinstance(value, bool) or value < 1:
+        raise InvalidRequestError(
+            f"RetryPolicy.{attribute.name} must be an int >= 1, got {value!r}"
+        )
+
+
+@attrs.frozen(kw_only=True)
+class RetryPolicy:
+    """How failed requests are retried.
+
+    Args:
+        max_attempts: total attempts per request, the first included; ``1`` disables retries.
+        backoff_base: the first backoff window in seconds; it doubles each attempt
+            (exponential backoff with full jitter: the wait is uniform in ``[0, window]``).
+        backoff_max: the cap on the backoff window.
+        retry_after_max: the longest ``Retry-After`` the client will wait. A longer one is not
+            waited for: the error (``RateLimitError`` for a 429) is raised at once.
+        deadline: an overall budget in seconds for all attempts and waits of one call; no new
+            attempt starts once it would begin past the deadline.
+        retry_non_idempotent: retry POSTs on every retryable failure. By default a POST is
+            retried only when the server cannot have acted on it (the connection was never
+            established, or it answered 429), so a write is never applied twice.
+    """
+
+    max_attempts: int = attrs.field(default=3, validator=_at_least_one)
+    backoff_base: float = attrs.field(default=0.5, validator=_non_negative)
+    backoff_max: float = attrs.field(default=8.0, validator=_non_negative)
+    retry_after_max: float = attrs.field(default=60.0, validator=_non_negative)
+    deadline: float | None = attrs.field(default=None, validator=_positive_or_none)
+    retry_non_idempotent: bool = False
+
+    def retrying(
+        self, *, idempotent: bool, rng: random.Random | None = None
+    ) -> tenacity.AsyncRetrying:
+        """A ``tenacity.AsyncRetrying`` that applies this policy to one call."""
+        jitter = rng or random
+        stop: tenacity.stop.stop_base = tenacity.stop_after_attempt(self.max_attempts)
+        if self.deadline is not None:
+            stop = stop | tenacity.stop_before_delay(self.deadline)
+
+        def decide(state: tenacity.RetryCallState) -> bool:
+            exc = state.outcome.exception() if state.outcome else None
+            return exc is not None and should_retry(exc, policy=self, idempotent=idempotent)
+
+        def wait(state: tenacity.RetryCallState) -> float:
+            exc = state.outcome.exception() if state.outcome else None
+            return retry_delay(exc, attempt=state.attempt_number, policy=self, rand=jitter.random)
+
+        return tenacity.AsyncRetrying(stop=stop, retry=decide, wait=wait, reraise=True)
+
+
+def should_retry(exc: BaseException, *, policy: RetryPolicy, idempotent: bool) -> bool:
+    """Whether a failed attempt may be tried again under ``policy``."""
+    if isinstance(exc, ConnectionNotEstablished):
+        return True
+    if isinstance(exc, APIStatusError):
+        if exc.status_code not in RETRYABLE_STATUSES:
+            return False
+        hint = retry_after_of(exc)
+        if hint is not None and hint > policy.retry_after_max:
+            return False
+        return idempotent or policy.retry_non_idempotent or exc.status_code == 429
+    if isinstance(exc, (APIConnectionError, APITimeoutError)):
+        return idempotent or policy.retry_non_idempotent
+    return False
+
+
+def retry_delay(
+    exc: BaseException | None,
+    *,
+    attempt: int,
+    policy: RetryPolicy,
+    rand: Callable[[], float] = random.random,
+) -> float:
+    """Seconds to wait after failed attempt number ``attempt`` (1-based).
+
+    The server's ``Retry-After`` wins when it sent one; otherwise exponential backoff with full
+    jitter, capped at ``backoff_max``.
+    """
+    if exc is not None:
+        hint = retry_after_of(exc)
+        if hint is not None:
+            return min(hint, policy.retry_after_max)
+    window = min(policy.backoff_max, policy.backoff_base * (2 ** (attempt - 1)))
+    return float(window * rand())
+
+
+def retry_after_of(exc: BaseException) -> float | None:
+    """The ``Retry-After`` hint carried by an error, in seconds, if any."""
+    if isinstance(exc, RateLimitError):
+        return exc.retry_after
+    if isinstance(exc, APIStatusError):
+        return parse_retry_after(exc.headers)
+    return None
+
+
+def parse_retry_after(headers: Mapping[str, str], *, now: float | None = None) -> float | None:
+    """Parse ``Retry-After`` (delta-seconds or an HTTP date) into seconds from now, or ``None``."""
+    value = None
+    for key, item in headers.items():
+        if key.lower() == "retry-after":
+            value = item.strip()
+            break
+    if not value:
+        return None
+    try:
+        seconds = float(value)
+    except ValueError:
+        try:
+            when = parsedate_to_datetime(value)
+        except (TypeError, ValueError, IndexError):
+            return None
+        if when.tzinfo is None:
+            when = when.replace(tzinfo=timezone.utc)
+        current = now if now is not None else time.time()
+        seconds = when.timestamp() - current
+    if seconds != seconds or seconds in (float("inf"), float("-inf")):
+        return None
+    return max(0.0, seconds)

@@ -1,0 +1,308 @@
+"""The shared async HTTP transport of both clients.
+
+One :class:`Transport` per client owns (or borrows) one pooled ``aiohttp.ClientSession``, adds
+the credentials, applies the timeout and the :class:`~bluejay_async.retry.RetryPolicy`, maps
+HTTP failures to :mod:`bluejay_async.errors`, and hands a successful body to the decoder.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import itertools
+import logging
+import platform
+import time
+from collections.abc import Mapping
+from typing import Any, TypeVar
+from urllib.parse import urljoin, urlsplit
+
+import aiohttp
+import attrs
+import yarl
+
+from bluejay_async import __version__, _codec
+from bluejay_async.converter import decode_response
+from bluejay_async.errors import (
+    APIConnectionError,
+    APIStatusError,
+    APITimeoutError,
+    ConfigurationError,
+    InvalidRequestError,
+    status_error_from_response,
+)
+from bluejay_async.retry import ConnectionNotEstablished, RetryPolicy, parse_retry_after
+
+__all__ = ["Timeout", "Transport", "resolve_timeout"]
+
+T = TypeVar("T")
+
+Timeout = float | aiohttp.ClientTimeout
+"""A timeout: total seconds per attempt, or an ``aiohttp.ClientTimeout`` for finer control."""
+
+_IDEMPOTENT_METHODS = frozenset({"GET", "HEAD", "OPTIONS", "PUT", "DELETE"})
+_LOOPBACK_HOSTS = frozenset({"localhost", "127.0.0.1", "::1", "[::1]"})
+_MAX_REDIRECTS = 5
+_USER_AGENT = (
+    f"bluejay-cognigy-async/{__version__} python/{platform.python_version()} "
+    f"aiohttp/{aiohttp.__version__}"
+)
+
+
+class _ConnectTimeout(ConnectionNotEstablished, APITimeoutError):
+    """Timed out while connecting: the server never saw the request."""
+
+
+def resolve_timeout(timeout: Timeout) -> aiohttp.ClientTimeout:
+    """Normalise a timeout argument, rejecting nonsense before any request is made."""
+    if isinstance(timeout, aiohttp.ClientTimeout):
+        return timeout
+    if isinstance(timeout, bool) or not isinstance(timeout, (int, float)) or not timeout > 0:
+        raise InvalidRequestError(
+            f"timeout must be a positive number of seconds or an aiohttp.ClientTimeout, "
+            f"got {timeout!r}",
+            param="timeout",
+        )
+    return aiohttp.ClientTimeout(total=float(timeout))
+
+
+def check_base_url(base_url: str, *, allow_insecure: bool) -> str:
+    """Validate a base URL and return it without a trailing slash."""
+    parts = urlsplit(base_url)
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise ConfigurationError(f"base_url must be an http(s) URL with a host, got {base_url!r}")
+    if parts.query or parts.fragment:
+        raise ConfigurationError(f"base_url must not carry a query or fragment: {base_url!r}")
+    if parts.scheme == "http" and not allow_insecure and not _is_loopback(parts.hostname):
+        raise ConfigurationError(
+            f"refusing to send credentials over plain http to {parts.hostname!r}; "
+            "use https, or pass allow_insecure=True if you really mean it"
+        )
+    return base_url.rstrip("/")
+
+
+def _is_loopback(host: str) -> bool:
+    return host in _LOOPBACK_HOSTS or host.startswith("127.")
+
+
+class _Pool:
+    """The pooled session shared by a client and its ``with_options`` copies."""
+
+    def __init__(self, *, session: aiohttp.ClientSession | None, max_connections: int) -> None:
+        self._session = session
+        self._owned = session is None
+        self._max_connections = max_connections
+        self.closed = False
+
+    def session(self) -> aiohttp.ClientSession:
+        if self.closed:
+            raise ConfigurationError("the client is closed; create a new one")
+        if self._session is None:
+            connector = aiohttp.TCPConnector(limit=self._max_connections, ttl_dns_cache=300)
+            self._session = aiohttp.ClientSession(connector=connector)
+        return self._session
+
+    async def aclose(self) -> None:
+        self.closed = True
+        session, self._session = self._session, None
+        if session is not None and self._owned:
+            await session.close()
+
+
+@attrs.define(frozen=True, slots=True, kw_only=True, repr=False)
+class Transport:
+    """Sends requests for one client. Built by the clients; not usually created directly."""
+
+    base_url: str
+    retry: RetryPolicy
+    timeout: aiohttp.ClientTimeout
+    logger: logging.Logger
+    _credentials: Mapping[str, str]
+    _pool: _Pool
+    _owns_pool: bool = True
+
+    @classmethod
+    def create(
+        cls,
+        *,
+        base_url: str,
+        credentials: Mapping[str, str],
+        logger: logging.Logger,
+        timeout: Timeout = 30.0,
+        retry: RetryPolicy | None = None,
+        max_connections: int = 100,
+        session: aiohttp.ClientSession | None = None,
+        allow_insecure: bool = False,
+    ) -> Transport:
+        """Validate the configuration and build a transport (no I/O happens here)."""
+        if (
+            isinstance(max_connections, bool)
+            or not isinstance(max_connections, int)
+            or max_connections < 1
+        ):
+            raise InvalidRequestError(
+                f"max_connections must be an int >= 1, got {max_connections!r}",
+                param="max_connections",
+            )
+        if retry is not None and not isinstance(retry, RetryPolicy):
+            raise InvalidRequestError(f"retry must be a RetryPolicy, got {retry!r}", param="retry")
+        return cls(
+            base_url=check_base_url(base_url, allow_insecure=allow_insecure),
+            retry=retry or RetryPolicy(),
+            timeout=resolve_timeout(timeout),
+            logger=logger,
+            credentials=dict(credentials),
+            pool=_Pool(session=session, max_connections=max_connections),
+        )
+
+    def with_options(
+        self, *, timeout: Timeout | None = None, retry: RetryPolicy | None = None
+    ) -> Transport:
+        """A copy with other defaults that shares this transport's connection pool."""
+        if retry is not None and not isinstance(retry, RetryPolicy):
+            raise InvalidRequestError(f"retry must be a RetryPolicy, got {retry!r}", param="retry")
+        return attrs.evolve(
+            self,
+            timeout=self.timeout if timeout is None else resolve_timeout(timeout),
+            retry=self.retry if retry is None else retry,
+            owns_pool=False,
+        )
+
+    @property
+    def closed(self) -> bool:
+        """Whether :meth:`aclose` has been called on the owning client."""
+        return self._pool.closed
+
+    async def aclose(self) -> None:
+        """Close the pooled session if this transport created it (a no-op for copies)."""
+        if self._owns_pool:
+            await self._pool.aclose()
+
+    def __repr__(self) -> str:
+        return f"Transport(base_url={self.base_url!r})"
+
+    async def request(
+        self,
+        method: str,
+        path: str,
+        *,
+        into: type[T],
+        params: Mapping[str, str] | None = None,
+        json: Any = None,
+    ) -> T:
+        """Send one API call with retries and decode its JSON body into ``into``."""
+        url = self.base_url + path
+        try:
+            body = None if json is None else _codec.dumps(json)
+        except TypeError as exc:
+            raise InvalidRequestError(f"request body is not JSON-serialisable: {exc}") from None
+        idempotent = method in _IDEMPOTENT_METHODS
+        attempts = itertools.count(1)
+        started = time.monotonic()
+        raw: bytes = await self.retry.retrying(idempotent=idempotent)(
+            self._attempt, method, url, params, body, attempts, started
+        )
+        return decode_response(raw, into, method=method, url=url)
+
+    async def _attempt(
+        self,
+        method: str,
+        url: str,
+        params: Mapping[str, str] | None,
+        body: bytes | None,
+        attempts: itertools.count[int],
+        started: float,
+    ) -> bytes:
+        attempt = next(attempts)
+        session = self._pool.session()
+        headers = {"Accept": "application/json", "User-Agent": _USER_AGENT, **self._credentials}
+        if body is not None:
+            headers["Content-Type"] = "application/json"
+        timeout = self._attempt_timeout(started)
+        t0 = time.perf_counter()
+        status: int | str = "error"
+        try:
+            for _ in range(_MAX_REDIRECTS + 1):
+                async with session.request(
+                    method,
+                    yarl.URL(url, encoded=True),
+                    params=params,
+                    data=body,
+                    headers=headers,
+                    timeout=timeout,
+                    allow_redirects=False,
+                ) as response:
+                    status = response.status
+                    raw = await response.read()
+                    if 300 <= status < 400 and "Location" in response.headers:
+                        location = response.headers["Location"]
+                        url = self._same_origin_redirect(method, url, location, status)
+                        continue
+                    if status >= 400:
+                        resp_headers = dict(response.headers)
+                        raise status_error_from_response(
+                            status=status,
+                            headers=resp_headers,
+                            raw_body=raw,
+                            method=method,
+                            url=url,
+                            retry_after=parse_retry_after(resp_headers),
+                        )
+                    return raw
+            raise APIConnectionError(
+                f"too many redirects for {method} {url}", method=method, url=url
+            )
+        except aiohttp.ConnectionTimeoutError as exc:
+            raise _ConnectTimeout(
+                f"timed out connecting for {method} {url}", method=method, url=url
+            ) from exc
+        except (asyncio.TimeoutError, aiohttp.ServerTimeoutError) as exc:
+            raise APITimeoutError(
+                f"{method} {url} timed out after {time.perf_counter() - t0:.2f}s",
+                method=method,
+                url=url,
+            ) from exc
+        except aiohttp.ClientConnectorError as exc:
+            raise ConnectionNotEstablished(
+                f"could not connect for {method} {url}: {exc.os_error or exc}",
+                method=method,
+                url=url,
+            ) from exc
+        except aiohttp.ClientError as exc:
+            raise APIConnectionError(
+                f"connection failed during {method} {url}: {type(exc).__name__}: {exc}",
+                method=method,
+                url=url,
+            ) from exc
+        finally:
+            if self.logger.isEnabledFor(logging.DEBUG):
+                self.logger.debug(
+                    "%s %s -> %s in %.1f ms (attempt %d)",
+                    method,
+                    urlsplit(url).path,
+                    status,
+                    (time.perf_counter() - t0) * 1000,
+                    attempt,
+                )
+
+    def _attempt_timeout(self, started: float) -> aiohttp.ClientTimeout:
+        deadline = self.retry.deadline
+        if deadline is None:
+            return self.timeout
+        remaining = max(0.001, deadline - (time.monotonic() - started))
+        total = self.timeout.total
+        return attrs.evolve(
+            self.timeout, total=remaining if total is None else min(total, remaining)
+        )
+
+    def _same_origin_redirect(self, method: str, url: str, location: str, status: int) -> str:
+        target = urljoin(url, location)
+        here, there = urlsplit(url), urlsplit(target)
+        if (here.scheme, here.netloc) != (there.scheme, there.netloc):
+            raise APIStatusError(
+                f"{method} {url} redirected to another origin ({there.scheme}://{there.netloc}); "
+                "refused so that credentials are never sent elsewhere",
+                status_code=status,
+                method=method,
+                url=url,
+            )
+        return target
