@@ -1,0 +1,32 @@
+"""A local emulator of the Bluejay and Cognigy simulation-testing APIs (like stripe-mock).
+
+Built on ``aiohttp.web`` only, independent of the SDK: it speaks the JSON of the real
+services, with their auth, validation and pagination, seeded deterministic data, and
+reproducible fault injection::
+
+    from bluejay_async.sandbox import FaultRule, SandboxConfig, run_sandbox
+
+    async with run_sandbox(SandboxConfig(seed=0)) as sb:
+        sb.bluejay_url, sb.cognigy_url, sb.api_key
+        sb.set_faults([FaultRule("status", "retrieve_simulation_results", status=503, times=1)])
+"""
+
+from .config import SandboxConfig
+from .faults import FAULT_PRESETS, FaultRule, SandboxCounters, TokenBucket
+from .middleware import RequestRecord
+from .server import Sandbox, build_app, run_sandbox, start_site
+from .state import SandboxState
+
+__all__ = [
+    "FAULT_PRESETS",
+    "FaultRule",
+    "RequestRecord",
+    "Sandbox",
+    "SandboxConfig",
+    "SandboxCounters",
+    "SandboxState",
+    "TokenBucket",
+    "build_app",
+    "run_sandbox",
+    "start_site",
+]

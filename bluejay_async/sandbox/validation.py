@@ -1,0 +1,441 @@
+"""Request validation that answers like FastAPI + pydantic v2 (lax mode) would.
+
+FastAPI decodes the body with ``json.loads`` and validates the Python object against the
+endpoint's pydantic model, collecting every error: ``{"type", "loc", "msg", "input"}`` plus
+``ctx`` where pydantic gives one. Lax mode coerces ``"17"``/``17.0``/``True`` to ``int`` and
+``"yes"``/``1`` to ``bool``, but never a number to ``str``. The schemas below are those of the
+Bluejay reference (models.json plus the documented ranges and formats).
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import re
+import uuid
+from collections.abc import Callable, Sequence
+from typing import Any
+
+import attrs
+
+JSON = dict[str, Any]
+Errors = list[JSON]
+Loc = tuple[str | int, ...]
+
+
+class _Invalid:
+    """Marker for a value that failed validation (its errors are already recorded)."""
+
+
+INVALID = _Invalid()
+
+Validator = Callable[[Any, Loc, Errors], Any]
+
+
+def _error(errors: Errors, type_: str, loc: Loc, msg: str, value: Any, **ctx: Any) -> _Invalid:
+    err: JSON = {"type": type_, "loc": list(loc), "msg": msg, "input": value}
+    if ctx:
+        err["ctx"] = ctx
+    errors.append(err)
+    return INVALID
+
+
+_INT_RE = re.compile(r"[+-]?\d+(?:\.0*)?")
+_BOOL_STRINGS = {
+    "0": False,
+    "off": False,
+    "f": False,
+    "false": False,
+    "n": False,
+    "no": False,
+    "1": True,
+    "on": True,
+    "t": True,
+    "true": True,
+    "y": True,
+    "yes": True,
+}
+
+
+def string(value: Any, loc: Loc, errors: Errors) -> Any:
+    """``str``: only strings (lax mode does not turn numbers into strings)."""
+    if isinstance(value, str):
+        return value
+    return _error(errors, "string_type", loc, "Input should be a valid string", value)
+
+
+def _as_int(value: Any, loc: Loc, errors: Errors) -> Any:
+    if isinstance(value, bool):
+        return int(value)
+    if isinstance(value, int):
+        return value
+    if isinstance(value, float):
+        if not math.isfinite(value):
+            return _error(errors, "finite_number", loc, "Input should be a finite number", value)
+        if value.is_integer():
+            return int(value)
+        return _error(
+            errors,
+            "int_from_float",
+            loc,
+            "Input should be a valid integer, got a number with a fractional part",
+            value,
+        )
+    if isinstance(value, str):
+        text = value.strip()
+        if _INT_RE.fullmatch(text):
+            return int(text.split(".")[0])
+        return _error(
+            errors,
+            "int_parsing",
+            loc,
+            "Input should be a valid integer, unable to parse string as an integer",
+            value,
+        )
+    return _error(errors, "int_type", loc, "Input should be a valid integer", value)
+
+
+def integer(*, gt: int | None = None, ge: int | None = None, le: int | None = None) -> Validator:
+    """``int`` with optional ``gt``/``ge``/``le`` constraints (``Field(gt=..)`` etc.)."""
+
+    def check(value: Any, loc: Loc, errors: Errors) -> Any:
+        number = _as_int(value, loc, errors)
+        if number is INVALID:
+            return INVALID
+        if gt is not None and not number > gt:
+            return _error(
+                errors, "greater_than", loc, f"Input should be greater than {gt}", value, gt=gt
+            )
+        if ge is not None and not number >= ge:
+            return _error(
+                errors,
+                "greater_than_equal",
+                loc,
+                f"Input should be greater than or equal to {ge}",
+                value,
+                ge=ge,
+            )
+        if le is not None and not number <= le:
+            return _error(
+                errors,
+                "less_than_equal",
+                loc,
+                f"Input should be less than or equal to {le}",
+                value,
+                le=le,
+            )
+        return number
+
+    return check
+
+
+def boolean(value: Any, loc: Loc, errors: Errors) -> Any:
+    """``bool`` in lax mode: also 0/1 and strings like ``"yes"``/``"off"``."""
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, (int, float)) and value in (0, 1):
+        return bool(value)
+    if isinstance(value, str) and value.strip().lower() in _BOOL_STRINGS:
+        return _BOOL_STRINGS[value.strip().lower()]
+    if isinstance(value, (int, float, str)):
+        return _error(
+            errors,
+            "bool_parsing",
+            loc,
+            "Input should be a valid boolean, unable to interpret input",
+            value,
+        )
+    return _error(errors, "bool_type", loc, "Input should be a valid boolean", value)
+
+
+def _uuid_problem(text: str) -> str | None:
+    """Why ``text`` is not a UUID, worded like the ``uuid`` crate pydantic-core uses."""
+    body, offset = text, 0
+    if len(text) == 45 and text.startswith("urn:uuid:"):
+        body, offset = text[9:], 9
+    elif len(text) == 38 and text.startswith("{") and text.endswith("}"):
+        body, offset = text[1:-1], 1
+    hyphens: list[int] = []
+    for i, ch in enumerate(body):
+        if ch == "-":
+            hyphens.append(i)
+        elif ch not in "0123456789abcdefABCDEF":
+            return (
+                "invalid character: expected an optional prefix of `urn:uuid:` followed by "
+                f"[0-9a-fA-F-], found `{ch}` at {i + offset + 1}"
+            )
+    if not hyphens:
+        if len(body) != 32:
+            return f"invalid length: expected length 32 for simple format, found {len(body)}"
+        return None
+    if len(hyphens) != 4:
+        return f"invalid group count: expected 5, found {len(hyphens) + 1}"
+    groups = body.split("-")
+    for n, (group, expected) in enumerate(zip(groups, (8, 4, 4, 4, 12), strict=True)):
+        if len(group) != expected:
+            return f"invalid group length in group {n}: expected {expected}, found {len(group)}"
+    return None
+
+
+def uuid_string(value: Any, loc: Loc, errors: Errors) -> Any:
+    """``UUID``: returns the canonical lower-case hyphenated form."""
+    if not isinstance(value, str):
+        return _error(
+            errors, "uuid_type", loc, "UUID input should be a string, bytes or UUID object", value
+        )
+    problem = _uuid_problem(value)
+    if problem is not None:
+        return _error(
+            errors,
+            "uuid_parsing",
+            loc,
+            f"Input should be a valid UUID, {problem}",
+            value,
+            error=problem,
+        )
+    return str(uuid.UUID(value))
+
+
+def _expected(values: Sequence[str]) -> str:
+    quoted = [repr(v) for v in values]
+    return quoted[0] if len(quoted) == 1 else ", ".join(quoted[:-1]) + " or " + quoted[-1]
+
+
+def literal(*values: str) -> Validator:
+    """``Literal[...]`` of strings."""
+    expected = _expected(values)
+
+    def check(value: Any, loc: Loc, errors: Errors) -> Any:
+        if isinstance(value, str) and value in values:
+            return value
+        return _error(
+            errors, "literal_error", loc, f"Input should be {expected}", value, expected=expected
+        )
+
+    return check
+
+
+def enum(*values: str) -> Validator:
+    """A string ``Enum`` class."""
+    expected = _expected(values)
+
+    def check(value: Any, loc: Loc, errors: Errors) -> Any:
+        if isinstance(value, str) and value in values:
+            return value
+        return _error(errors, "enum", loc, f"Input should be {expected}", value, expected=expected)
+
+    return check
+
+
+def any_value(value: Any, loc: Loc, errors: Errors) -> Any:
+    """``Any``."""
+    return value
+
+
+def dictionary(value: Any, loc: Loc, errors: Errors) -> Any:
+    """``Dict[str, Any]``."""
+    if isinstance(value, dict):
+        return value
+    return _error(errors, "dict_type", loc, "Input should be a valid dictionary", value)
+
+
+def list_of(item: Validator) -> Validator:
+    """``List[item]``; every item is checked and every bad item reported."""
+
+    def check(value: Any, loc: Loc, errors: Errors) -> Any:
+        if not isinstance(value, list):
+            return _error(errors, "list_type", loc, "Input should be a valid list", value)
+        out = [item(v, (*loc, i), errors) for i, v in enumerate(value)]
+        return INVALID if any(v is INVALID for v in out) else out
+
+    return check
+
+
+@attrs.frozen
+class Field:
+    """One model field."""
+
+    name: str
+    check: Validator
+    required: bool = False
+    nullable: bool = True
+
+
+@attrs.frozen
+class Model:
+    """A pydantic model: fields validated in order; unknown keys ignored (``extra='ignore'``)."""
+
+    name: str
+    fields: tuple[Field, ...]
+
+    def __call__(self, value: Any, loc: Loc, errors: Errors) -> Any:
+        if not isinstance(value, dict):
+            return _error(
+                errors,
+                "model_attributes_type",
+                loc,
+                "Input should be a valid dictionary or object to extract fields from",
+                value,
+            )
+        out: JSON = {}
+        ok = True
+        for f in self.fields:
+            if f.name not in value:
+                if f.required:
+                    _error(errors, "missing", (*loc, f.name), "Field required", value)
+                    ok = False
+                continue
+            raw = value[f.name]
+            if raw is None and f.nullable:
+                out[f.name] = None
+                continue
+            checked = f.check(raw, (*loc, f.name), errors)
+            if checked is INVALID:
+                ok = False
+            else:
+                out[f.name] = checked
+        return out if ok else INVALID
+
+
+def _opt(name: str, check: Validator) -> Field:
+    return Field(name, check)
+
+
+def _req(name: str, check: Validator) -> Field:
+    return Field(name, check, required=True, nullable=False)
+
+
+DIGITAL_HUMANS_SETTINGS = Model(
+    "DigitalHumansSettings",
+    (
+        _opt("default_name", string),
+        _opt("default_caller_number", string),
+        _opt("default_language", string),
+        _opt("default_background_noise", string),
+        _opt("first_message", string),
+        _opt("num_runs", integer()),
+    ),
+)
+
+_THRESHOLD = integer(ge=0, le=100)
+
+SIMULATION_REQUEST = Model(
+    "SimulationRequest",
+    (
+        _req("agent_id", string),
+        _opt("name", string),
+        _opt("description", string),
+        _opt("prompt_id", uuid_string),
+        _opt("knowledge_base_id", uuid_string),
+        _opt("sequential_calling", boolean),
+        _opt("max_concurrent", integer(gt=0, le=500)),
+        _opt("hangup_on_transfer", boolean),
+        _opt("max_call_duration", integer()),
+        _opt("max_call_duration_units", literal("minutes", "seconds")),
+        _opt("ringing_timeout", integer()),
+        _opt("digital_humans_settings", DIGITAL_HUMANS_SETTINGS),
+        _opt("selected_custom_metrics", list_of(uuid_string)),
+        _opt("custom_metrics_failing_threshold", _THRESHOLD),
+        _opt("custom_metrics_passing_threshold", _THRESHOLD),
+        _opt("runs_per_digital_human", integer()),
+        _opt("always_on", boolean),
+    ),
+)
+"""Body of ``POST /v1/create-simulation``."""
+
+EVENT = Model(
+    "Event",
+    (
+        _req("title", string),
+        _req("start_offset_ms", integer()),
+        _opt("description", string),
+        _opt("end_offset_ms", integer()),
+        _opt("tags", list_of(string)),
+        _opt("metadata", dictionary),
+    ),
+)
+
+TOOL_CALL = Model(
+    "ToolCall",
+    (
+        _req("name", string),
+        _req("start_offset_ms", integer()),
+        _opt("description", string),
+        _opt("parameters", dictionary),
+        _opt("output", any_value),
+    ),
+)
+
+TRANSCRIPT_ENTRY = Model(
+    "TranscriptEntryRequest",
+    (
+        _req("start_offset_ms", integer()),
+        _req("end_offset_ms", integer()),
+        _req("speaker", enum("AGENT", "USER")),
+        _req("utterance", string),
+        _opt("filler_utterance", boolean),
+    ),
+)
+
+UPDATE_SIMULATION_RESULT_REQUEST = Model(
+    "UpdateSimulationResultRequest",
+    (
+        _req("simulation_result_id", string),
+        _opt("events", list_of(EVENT)),
+        _opt("tool_calls", list_of(TOOL_CALL)),
+        _opt("recorded_transcript", list_of(TRANSCRIPT_ENTRY)),
+        _opt("tags", list_of(string)),
+        _opt("metadata", dictionary),
+        # Not in the endpoint docs, but the official SDK's tracing helper posts it.
+        _opt("trace_ids", list_of(string)),
+    ),
+)
+"""Body of ``POST /v1/update-simulation-result``."""
+
+
+@attrs.frozen
+class BodyError(Exception):
+    """The body could not be read at all: FastAPI's 400 (not a validation error)."""
+
+    detail: str
+
+
+def decode_body(raw: bytes, content_type: str | None, errors: Errors) -> Any:
+    """The request body as FastAPI hands it to validation.
+
+    No body -> ``missing``; bad JSON -> ``json_invalid`` at the decoder's position; a body
+    that is not declared as JSON is validated as a string (and so fails the model check).
+    """
+    if not raw:
+        return _error(errors, "missing", ("body",), "Field required", None)
+    media = (content_type or "").split(";")[0].strip().lower()
+    if media and not (
+        media == "application/json"
+        or (media.startswith("application/") and media.endswith("+json"))
+    ):
+        return raw.decode("utf-8", "replace")
+    try:
+        return json.loads(raw)
+    except json.JSONDecodeError as exc:
+        errors.append(
+            {
+                "type": "json_invalid",
+                "loc": ["body", exc.pos],
+                "msg": "JSON decode error",
+                "input": {},
+                "ctx": {"error": exc.msg},
+            }
+        )
+        return INVALID
+    except UnicodeDecodeError as exc:
+        raise BodyError("There was an error parsing the body") from exc
+
+
+def validate_body(raw: bytes, content_type: str | None, model: Model) -> tuple[Any, Errors]:
+    """Decode and validate a request body: ``(value, [])`` or ``(INVALID, errors)``."""
+    errors: Errors = []
+    body = decode_body(raw, content_type, errors)
+    if body is INVALID:
+        return INVALID, errors
+    value = model(body, ("body",), errors)
+    return value, errors
