@@ -2,11 +2,17 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 import attrs
 
 from .faults import FaultRule
 
 _non_negative = attrs.validators.ge(0)
+
+
+def _rules(rules: Iterable[FaultRule]) -> tuple[FaultRule, ...]:
+    return tuple(rules)
 
 
 @attrs.frozen(kw_only=True)
@@ -27,7 +33,7 @@ class SandboxConfig:
     """Accepted as Bluejay ``X-API-Key`` and as Cognigy Bearer token or ``X-API-Key``."""
     latency: float = attrs.field(default=0.0, validator=attrs.validators.ge(0.0))
     """Seconds added to every request."""
-    faults: tuple[FaultRule, ...] = attrs.field(default=(), converter=tuple)
+    faults: tuple[FaultRule, ...] = attrs.field(default=(), converter=_rules)
     """Fault rules active from the start (see :mod:`bluejay_async.sandbox.faults`)."""
     cognigy_max_page_size: int = attrs.field(default=100, validator=attrs.validators.ge(1))
     """Most runs a Cognigy page holds, whatever ``limit`` asked for."""
