@@ -8,6 +8,7 @@ HTTP failures to :mod:`bluejay_async.errors`, and hands a successful body to the
 from __future__ import annotations
 
 import asyncio
+import ipaddress
 import itertools
 import logging
 import platform
@@ -40,7 +41,7 @@ Timeout = float | aiohttp.ClientTimeout
 """A timeout: total seconds per attempt, or an ``aiohttp.ClientTimeout`` for finer control."""
 
 _IDEMPOTENT_METHODS = frozenset({"GET", "HEAD", "OPTIONS", "PUT", "DELETE"})
-_LOOPBACK_HOSTS = frozenset({"localhost", "127.0.0.1", "::1", "[::1]"})
+_LOOPBACK_NAMES = frozenset({"localhost"})
 _MAX_REDIRECTS = 5
 _USER_AGENT = (
     f"bluejay-cognigy-async/{__version__} python/{platform.python_version()} "
@@ -81,7 +82,12 @@ def check_base_url(base_url: str, *, allow_insecure: bool) -> str:
 
 
 def _is_loopback(host: str) -> bool:
-    return host in _LOOPBACK_HOSTS or host.startswith("127.")
+    if host.lower() in _LOOPBACK_NAMES:
+        return True
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:  # a DNS name such as "127.example.com" is not loopback
+        return False
 
 
 class _Pool:
