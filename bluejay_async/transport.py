@@ -19,6 +19,7 @@ from urllib.parse import urljoin, urlsplit
 
 import aiohttp
 import attrs
+import multidict
 import yarl
 
 from bluejay_async import __version__, _codec
@@ -274,6 +275,8 @@ class Transport:
                 url=url,
             ) from exc
         except aiohttp.ClientError as exc:
+            if isinstance(exc, aiohttp.ClientResponseError):
+                self._scrub_credentials(exc)
             raise APIConnectionError(
                 f"connection failed during {method} {url}: {type(exc).__name__}: {exc}",
                 method=method,
@@ -289,6 +292,21 @@ class Transport:
                     (time.perf_counter() - t0) * 1000,
                     attempt,
                 )
+
+    def _scrub_credentials(self, exc: aiohttp.ClientResponseError) -> None:
+        """Drop the credential headers from the request info an aiohttp error carries.
+
+        Its ``repr()`` (and ``args``) show the request headers, and the error stays reachable
+        as the ``__cause__`` of the error raised to the caller.
+        """
+        info = exc.request_info
+        headers = multidict.CIMultiDict(info.headers)
+        for name in self._credentials:
+            headers.popall(name, None)
+        exc.request_info = aiohttp.RequestInfo(
+            info.url, info.method, multidict.CIMultiDictProxy(headers), info.real_url
+        )
+        exc.args = (exc.request_info, *exc.args[1:])
 
     def _attempt_timeout(self, started: float) -> aiohttp.ClientTimeout:
         deadline = self.retry.deadline
