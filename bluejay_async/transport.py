@@ -106,6 +106,10 @@ class _Pool:
         if self._session is None:
             connector = aiohttp.TCPConnector(limit=self._max_connections, ttl_dns_cache=300)
             self._session = aiohttp.ClientSession(connector=connector)
+            # aiohttp silently re-sends an idempotent request once when the connection drops;
+            # the RetryPolicy is the only retry decision, so max_attempts means what it says.
+            if hasattr(self._session, "_retry_connection"):
+                self._session._retry_connection = False
         return self._session
 
     async def aclose(self) -> None:
