@@ -58,9 +58,13 @@ def resolve_timeout(timeout: Timeout) -> aiohttp.ClientTimeout:
     """Normalise a timeout argument, rejecting nonsense before any request is made."""
     if isinstance(timeout, aiohttp.ClientTimeout):
         return timeout
-    if isinstance(timeout, bool) or not isinstance(timeout, (int, float)) or not timeout > 0:
+    if (
+        isinstance(timeout, bool)
+        or not isinstance(timeout, (int, float))
+        or not 0 < timeout < float("inf")
+    ):
         raise InvalidRequestError(
-            f"timeout must be a positive number of seconds or an aiohttp.ClientTimeout, "
+            f"timeout must be a finite positive number of seconds or an aiohttp.ClientTimeout, "
             f"got {timeout!r}",
             param="timeout",
         )
