@@ -43,16 +43,29 @@ class ConnectionNotEstablished(APIConnectionError):
     """
 
 
+def _is_number(value: object) -> bool:
+    return isinstance(value, (int, float)) and not isinstance(value, bool) and value == value
+
+
 def _non_negative(_: object, attribute: attrs.Attribute[float], value: float) -> None:
-    if value < 0:
-        raise InvalidRequestError(f"RetryPolicy.{attribute.name} must be >= 0, got {value!r}")
+    if not _is_number(value) or value < 0:
+        raise InvalidRequestError(
+            f"RetryPolicy.{attribute.name} must be a number >= 0, got {value!r}"
+        )
 
 
 def _positive_or_none(
     _: object, attribute: attrs.Attribute[float | None], value: float | None
 ) -> None:
-    if value is not None and value <= 0:
-        raise InvalidRequestError(f"RetryPolicy.{attribute.name} must be > 0, got {value!r}")
+    if value is not None and (not _is_number(value) or value <= 0):
+        raise InvalidRequestError(
+            f"RetryPolicy.{attribute.name} must be a number > 0, got {value!r}"
+        )
+
+
+def _boolean(_: object, attribute: attrs.Attribute[bool], value: bool) -> None:
+    if not isinstance(value, bool):
+        raise InvalidRequestError(f"RetryPolicy.{attribute.name} must be a bool, got {value!r}")
 
 
 def _at_least_one(_: object, attribute: attrs.Attribute[int], value: int) -> None:
@@ -85,7 +98,7 @@ class RetryPolicy:
     backoff_max: float = attrs.field(default=8.0, validator=_non_negative)
     retry_after_max: float = attrs.field(default=60.0, validator=_non_negative)
     deadline: float | None = attrs.field(default=None, validator=_positive_or_none)
-    retry_non_idempotent: bool = False
+    retry_non_idempotent: bool = attrs.field(default=False, validator=_boolean)
 
     def retrying(
         self, *, idempotent: bool, rng: random.Random | None = None
