@@ -108,7 +108,7 @@ def _structure_float(value: Any, _: Any) -> float:
 
 
 def _structure_str(value: Any, _: Any) -> str:
-    if value.__class__ is str:
+    if value.__class__ is str or isinstance(value, str):  # str enums such as ParticipantRole
         return value
     raise _mismatch("a string", value)
 
