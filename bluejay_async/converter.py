@@ -53,9 +53,12 @@ __all__ = [
 T = TypeVar("T")
 
 _EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)
+# The grammar msgspec's datetime decoder accepts, so both decode paths accept the same strings:
+# any number of fraction digits (rounded to the microsecond), offsets with or without a colon.
 _TIMESTAMP = re.compile(
-    r"(\d{4})-(\d{2})-(\d{2})[Tt ](\d{2}):(\d{2}):(\d{2})(?:\.(\d{1,9}))?"
-    r"(?:([Zz])|([+-])(\d{2}):(\d{2}))?"
+    r"(\d{4})-(\d{2})-(\d{2})[Tt ](\d{2}):(\d{2}):(\d{2})(?:\.(\d+))?"
+    r"(?:([Zz])|([+-])(\d{2}):?(\d{2}))?",
+    re.ASCII,
 )
 _CASING_ATTR = "__bluejay_json_casing__"
 
@@ -137,7 +140,7 @@ def parse_timestamp(value: str) -> datetime:
     year, month, day, hour, minute, second, fraction, _zulu, sign, off_h, off_m = match.groups()
     micros = 0
     if fraction:
-        nanos = int(fraction.ljust(9, "0"))
+        nanos = int(fraction[:9].ljust(9, "0"))
         micros = (nanos + 500) // 1000
     tz = timezone.utc
     if sign:
