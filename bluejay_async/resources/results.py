@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
-from typing import Any
+from collections.abc import AsyncGenerator, AsyncIterable, Iterable, Mapping
+from typing import Any, TypeVar
 
 from bluejay_async._validation import (
     check_instances,
@@ -11,12 +11,16 @@ from bluejay_async._validation import (
     check_str,
     path_segment,
 )
+from bluejay_async.bulk import Outcome, ProgressCallback, fetch_many
 from bluejay_async.converter import unstructure
 from bluejay_async.errors import InvalidRequestError
 from bluejay_async.models import Event, ResultUpdated, SimulationResults, ToolCall, TranscriptEntry
+from bluejay_async.retry import RetryPolicy
 from bluejay_async.transport import Transport
 
 __all__ = ["ResultsResource"]
+
+RunId = TypeVar("RunId", int, str)
 
 
 class ResultsResource:
@@ -36,6 +40,47 @@ class ResultsResource:
         """
         path = "/v1/retrieve-simulation-results/" + path_segment(run_id, "run_id")
         return await self._transport.request("GET", path, into=SimulationResults)
+
+    def retrieve_many(
+        self,
+        run_ids: Iterable[RunId] | AsyncIterable[RunId],
+        *,
+        concurrency: int = 16,
+        adaptive: bool = True,
+        progress: ProgressCallback | None = None,
+    ) -> AsyncGenerator[Outcome[RunId, SimulationResults], None]:
+        """Retrieve many runs' results concurrently, yielding one outcome per id as each completes.
+
+        ::
+
+            async for item in bj.results.retrieve_many(run_ids, concurrency=16):
+                if item.ok:
+                    export(item.key, item.value)
+                else:
+                    log.warning("run %s: %s", item.key, item.error)
+
+        ``run_ids`` may be a list or any lazy iterable or async iterable; it is read as the
+        window frees up, so memory stays bounded by ``concurrency``. A failing id is reported
+        as an outcome with ``.error`` (after the client's retry policy is spent) and never stops
+        the others. When the server throttles (429, or 503 with ``Retry-After``) the window
+        shrinks and requests are paced, then both grow back (``adaptive=False`` turns that
+        off). Leaving the loop early or cancelling the task cancels every request in flight.
+        See :func:`bluejay_async.bulk.fetch_many` for the details.
+
+        Raises:
+            InvalidRequestError: ``concurrency`` < 1 or another bad argument, before any request.
+        """
+        single_attempt = ResultsResource(
+            self._transport.with_options(retry=RetryPolicy(max_attempts=1))
+        )
+        return fetch_many(
+            run_ids,
+            single_attempt.retrieve,
+            concurrency=concurrency,
+            retry=self._transport.retry,
+            adaptive=adaptive,
+            progress=progress,
+        )
 
     async def update(
         self,
@@ -75,9 +120,9 @@ class ResultsResource:
                 )
             ]
         if tags is not None:
-            if isinstance(tags, (str, bytes)):
+            if isinstance(tags, (str, bytes, Mapping)) or not isinstance(tags, Iterable):
                 raise InvalidRequestError(
-                    "tags must be a list of strings, not a string", param="tags"
+                    f"tags must be a list of strings, got {type(tags).__name__}", param="tags"
                 )
             body["tags"] = [check_str(t, "tags[]", allow_empty=True) for t in tags]
         if metadata is not None:

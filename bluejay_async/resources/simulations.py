@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import uuid
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 from bluejay_async._validation import (
@@ -111,9 +111,12 @@ class SimulationsResource:
         if digital_humans_settings is not None:
             body["digital_humans_settings"] = _settings_body(digital_humans_settings)
         if selected_custom_metrics is not None:
-            if isinstance(selected_custom_metrics, (str, bytes)):
+            if isinstance(selected_custom_metrics, (str, bytes, Mapping)) or not isinstance(
+                selected_custom_metrics, Iterable
+            ):
                 raise InvalidRequestError(
-                    "selected_custom_metrics must be a list of UUIDs, not a string",
+                    "selected_custom_metrics must be a list of UUIDs, "
+                    f"got {type(selected_custom_metrics).__name__}",
                     param="selected_custom_metrics",
                 )
             body["selected_custom_metrics"] = [
