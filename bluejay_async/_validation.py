@@ -7,7 +7,9 @@ from collections.abc import Collection, Iterable, Mapping
 from typing import Any, TypeVar
 from urllib.parse import quote
 
-from bluejay_async.converter import explain, unstructure
+import attrs
+
+from bluejay_async.converter import _json_name, explain, unstructure
 from bluejay_async.errors import InvalidRequestError
 
 __all__ = [
@@ -112,11 +114,37 @@ def check_instances(values: Any, name: str, cls: type[T]) -> list[T]:
                 f"{name}[{index}] must be a {cls.__name__}, got {type(item).__name__}",
                 param=name,
             )
-        problems = explain(unstructure(item), cls)
+        problems = explain(_as_sent(item), cls)
+        if not problems:
+            try:
+                unstructure(item)
+            except (TypeError, AttributeError, ValueError) as exc:
+                problems = [f"$: cannot be encoded ({exc})"]
         if problems:
             where = problems[0].replace("$", f"{name}[{index}]", 1)
             raise InvalidRequestError(f"invalid {cls.__name__}: {where}", param=name)
     return items
+
+
+def _as_sent(record: Any) -> dict[str, Any]:
+    """A record's attribute values under their JSON names, as they are, to be type-checked.
+
+    Checking the values themselves (not their unstructured form) matters: unstructuring turns
+    a string given for a list field into a list of characters.
+    """
+    cls = type(record)
+    return {
+        _json_name(cls, a.name): _as_sent_value(getattr(record, a.name))
+        for a in attrs.fields(cls)
+    }
+
+
+def _as_sent_value(value: Any) -> Any:
+    if attrs.has(type(value)):
+        return _as_sent(value)
+    if type(value) is list:
+        return [_as_sent_value(v) for v in value]
+    return value
 
 
 def check_json_object(value: Any, name: str) -> dict[str, Any]:
