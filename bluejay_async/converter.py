@@ -89,7 +89,9 @@ def _kind(value: Any) -> str:
 
 
 def _mismatch(expected: str, value: Any) -> TypeError:
-    shown = repr(value) if not isinstance(value, (dict, list)) else _kind(value)
+    if isinstance(value, (dict, list)):
+        return TypeError(f"expected {expected}, got {_kind(value)}")
+    shown = repr(value)
     if len(shown) > 40:
         shown = shown[:40] + "..."
     return TypeError(f"expected {expected}, got {_kind(value)} {shown}")
