@@ -263,7 +263,10 @@ class Field:
 
 @attrs.frozen
 class Model:
-    """A pydantic model: fields validated in order; unknown keys ignored (``extra='ignore'``)."""
+    """A pydantic model: fields validated in order; unknown keys ignored (``extra='ignore'``).
+
+    The value returned is the model's dump: every field present, unset optional ones as None.
+    """
 
     name: str
     fields: tuple[Field, ...]
@@ -284,6 +287,7 @@ class Model:
                 if f.required:
                     _error(errors, "missing", (*loc, f.name), "Field required", value)
                     ok = False
+                out[f.name] = None  # what model_dump() gives for an unset optional field
                 continue
             raw = value[f.name]
             if raw is None and f.nullable:

@@ -1,0 +1,81 @@
+"""Small request helpers shared by the sandbox tests."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+import aiohttp
+from yarl import URL
+
+from bluejay_async.sandbox import Sandbox
+
+JSON = dict[str, Any]
+
+
+def url(base: str, path: str) -> URL:
+    """``base + path`` with ``path`` sent exactly as written (already percent-encoded)."""
+    return URL(base + path, encoded=True)
+
+
+def key(sb: Sandbox) -> dict[str, str]:
+    """Bluejay auth header."""
+    return {"X-API-Key": sb.api_key}
+
+
+def bearer(sb: Sandbox) -> dict[str, str]:
+    """Cognigy bearer auth header."""
+    return {"Authorization": f"Bearer {sb.api_key}"}
+
+
+async def get(
+    http: aiohttp.ClientSession, target: str | URL, headers: dict[str, str] | None = None
+) -> tuple[int, Any]:
+    """GET and decode the JSON body: ``(status, body)``."""
+    async with http.get(target, headers=headers) as resp:
+        return resp.status, await resp.json(content_type=None)
+
+
+async def post(
+    http: aiohttp.ClientSession,
+    target: str | URL,
+    body: Any,
+    headers: dict[str, str] | None = None,
+) -> tuple[int, Any]:
+    """POST ``body`` as JSON (or raw bytes) and decode the JSON answer."""
+    if isinstance(body, bytes):
+        kwargs: JSON = {
+            "data": body,
+            "headers": {"Content-Type": "application/json", **(headers or {})},
+        }
+    else:
+        kwargs = {"json": body, "headers": headers}
+    async with http.post(target, **kwargs) as resp:
+        return resp.status, await resp.json(content_type=None)
+
+
+def is_datetime(value: object) -> bool:
+    """An ISO 8601 date-time with an explicit UTC designator."""
+    if not isinstance(value, str) or not (value.endswith(("Z", "+00:00"))):
+        return False
+    datetime.fromisoformat(value.replace("Z", "+00:00"))
+    return True
+
+
+NUMBER = (int, float)
+NULL = type(None)
+
+
+def check_shape(obj: Any, table: dict[str, tuple[tuple[type, ...], bool]], where: str) -> None:
+    """Assert ``obj`` has every required key of ``table`` and only the listed JSON types.
+
+    ``table`` maps field -> (allowed Python types for the JSON value, required?).
+    """
+    assert isinstance(obj, dict), f"{where}: expected an object, got {type(obj).__name__}"
+    for field, (types, required) in table.items():
+        if field not in obj:
+            assert not required, f"{where}.{field} is required"
+            continue
+        value = obj[field]
+        ok = isinstance(value, types) and not (isinstance(value, bool) and bool not in types)
+        assert ok, f"{where}.{field}: {value!r} is not one of {types}"
