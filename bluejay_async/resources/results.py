@@ -11,6 +11,7 @@ from bluejay_async._validation import (
     check_str,
     path_segment,
 )
+from bluejay_async.adaptive import AdaptiveWindow
 from bluejay_async.bulk import Outcome, ProgressCallback, fetch_many
 from bluejay_async.converter import unstructure
 from bluejay_async.errors import InvalidRequestError
@@ -70,15 +71,23 @@ class ResultsResource:
         Raises:
             InvalidRequestError: ``concurrency`` < 1 or another bad argument, before any request.
         """
+        return self._fetch_many(run_ids, AdaptiveWindow(concurrency, adaptive=adaptive), progress)
+
+    def _fetch_many(
+        self,
+        run_ids: Iterable[RunId] | AsyncIterable[RunId],
+        window: AdaptiveWindow,
+        progress: ProgressCallback | None,
+    ) -> AsyncGenerator[Outcome[RunId, SimulationResults], None]:
+        # One attempt per request: fetch_many decides the retries, so it sees every 429.
         single_attempt = ResultsResource(
             self._transport.with_options(retry=RetryPolicy(max_attempts=1))
         )
         return fetch_many(
             run_ids,
             single_attempt.retrieve,
-            concurrency=concurrency,
+            window=window,
             retry=self._transport.retry,
-            adaptive=adaptive,
             progress=progress,
         )
 
