@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import datetime
 from typing import Any
 
@@ -66,7 +67,7 @@ NUMBER = (int, float)
 NULL = type(None)
 
 
-def check_shape(obj: Any, table: dict[str, tuple[tuple[type, ...], bool]], where: str) -> None:
+def check_shape(obj: Any, table: Mapping[str, tuple[tuple[type, ...], bool]], where: str) -> None:
     """Assert ``obj`` has every required key of ``table`` and only the listed JSON types.
 
     ``table`` maps field -> (allowed Python types for the JSON value, required?).
