@@ -25,6 +25,7 @@ from collections.abc import Mapping
 from typing import Any
 
 import attrs
+import multidict
 
 from bluejay_async import _codec
 
@@ -166,7 +167,9 @@ class APIStatusError(APIError):
         self.method = method
         self.url = url
         self.body = body
-        self.headers: Mapping[str, str] = dict(headers or {})
+        # Header names are case-insensitive: err.headers["retry-after"] must work however the
+        # server spelled it.
+        self.headers: Mapping[str, str] = multidict.CIMultiDict(headers or {})
         self.request_id = request_id
         self.code = code
         self.field = field
