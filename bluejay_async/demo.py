@@ -1,0 +1,154 @@
+"""``python -m bluejay_async demo``: the whole flow against the built-in sandbox, no API key.
+
+It starts the sandbox in-process, then uses only the public SDK: create a simulation, list its
+runs, fetch every run's results concurrently, enrich one result and read it back, and page
+through a Cognigy batch. ``--faults`` turns on a realistic fault mix, which the SDK rides out.
+"""
+
+from __future__ import annotations
+
+import statistics
+import sys
+import time
+from collections.abc import Sequence
+from typing import TextIO
+
+import attrs
+
+from bluejay_async import (
+    BluejayClient,
+    DigitalHumansSettings,
+    Event,
+    RetryPolicy,
+    ToolCall,
+    TranscriptEntry,
+)
+from bluejay_async.sandbox import FAULT_PRESETS, FaultRule, SandboxConfig, run_sandbox
+from cognigy_async import CognigyClient
+
+__all__ = ["demo_faults", "run_demo"]
+
+_WRITE_ROUTES = ("create_simulation", "update_simulation_result")
+_READ_ROUTES = ("get_simulation_runs", "retrieve_simulation_results", "cognigy_runs")
+
+
+def demo_faults() -> tuple[FaultRule, ...]:
+    """The sandbox's ``realistic`` mix, with write faults limited to what is safe to retry.
+
+    Reads get everything (429, HTML 502/503 pages, dropped connections, truncated bodies,
+    latency). Writes get 429s and latency only: a POST that fails ambiguously (the server may
+    have acted) is deliberately not retried by the SDK, so it would end the demo with an error
+    instead of risking a duplicate write.
+    """
+    rules: list[FaultRule] = []
+    for rule in FAULT_PRESETS["realistic"]:
+        safe_for_writes = rule.kind == "latency" or (rule.kind == "status" and rule.status == 429)
+        if rule.route != "*" or safe_for_writes:
+            rules.append(rule)
+        else:
+            rules.extend(_on_route(rule, route) for route in _READ_ROUTES)
+    return tuple(rules)
+
+
+def _on_route(rule: FaultRule, route: str) -> FaultRule:
+    return attrs.evolve(rule, route=route)
+
+
+def _percentile(values: Sequence[float], q: float) -> float:
+    if not values:
+        return float("nan")
+    if len(values) == 1:
+        return values[0]
+    return statistics.quantiles(values, n=100, method="inclusive")[int(q) - 1]
+
+
+async def run_demo(*, faults: bool = False, runs: int = 40, out: TextIO = sys.stdout) -> int:
+    """Run the demo and print its summary; returns the process exit status."""
+    started = time.perf_counter()
+    config = SandboxConfig(
+        seed=7,
+        results_per_run=10,
+        cognigy_runs_per_batch=300,
+        faults=demo_faults() if faults else (),
+    )
+    retry = RetryPolicy(max_attempts=6, backoff_base=0.05, backoff_max=1.0, retry_after_max=5.0)
+    async with (
+        run_sandbox(config) as sb,
+        BluejayClient(api_key=sb.api_key, base_url=sb.bluejay_url, retry=retry) as bj,
+        CognigyClient(api_key=sb.api_key, base_url=sb.cognigy_url, retry=retry) as cg,
+    ):
+        created = await bj.simulations.create(
+            agent_id="demo-agent",
+            name="demo smoke test",
+            max_concurrent=20,
+            digital_humans_settings=DigitalHumansSettings(num_runs=runs),
+        )
+        sim_runs = await bj.runs.list(created.simulation_id)
+
+        results = failed = passed = goal_failed = 0
+        latencies: list[float] = []
+        first_result_id: int | None = None
+        async for outcome in bj.results.retrieve_many([r.id for r in sim_runs], concurrency=16):
+            if not outcome.ok or outcome.value is None:
+                failed += 1
+                print(f"  run {outcome.key}: {outcome.error}", file=out)
+                continue
+            for result in outcome.value.simulation_results:
+                results += 1
+                first_result_id = first_result_id or result.id
+                for evaluation in result.evaluations:
+                    if evaluation.goal_success is True:
+                        passed += 1
+                    elif evaluation.goal_success is False:
+                        goal_failed += 1
+                    if evaluation.latency and evaluation.latency.p50_agent_latency is not None:
+                        latencies.append(evaluation.latency.p50_agent_latency)
+
+        enriched = False
+        if first_result_id is not None:
+            marker = f"demo-check-{first_result_id}"
+            await bj.results.update(
+                str(first_result_id),
+                events=[Event(title=marker, start_offset_ms=1200, end_offset_ms=1900)],
+                tool_calls=[
+                    ToolCall(name="lookup_order", start_offset_ms=1500, output={"ok": True})
+                ],
+                recorded_transcript=[
+                    TranscriptEntry(
+                        start_offset_ms=0, end_offset_ms=900, speaker="AGENT", utterance="Hi!"
+                    )
+                ],
+                tags=["demo"],
+                metadata={"source": "bluejay_async demo"},
+            )
+            run_id = next(r.id for r in sim_runs)
+            readback = await bj.results.retrieve(run_id)
+            enriched = any(
+                event.title == marker
+                for result in readback.simulation_results
+                for event in result.events
+            )
+
+        cognigy_runs = cognigy_ok = 0
+        async for run in cg.runs.iterate("demo-sim", "batch-1", project_id="demo", page_size=50):
+            cognigy_runs += 1
+            cognigy_ok += bool(run.metrics.success)
+
+        requests = sum(sb.counters.requests.values())
+        injected = sum(n for (_, kind), n in sb.counters.faults.items() if kind != "latency")
+
+    elapsed = time.perf_counter() - started
+    print("bluejay_async demo against the built-in sandbox", file=out)
+    print(f"  simulation      #{created.simulation_id} with {len(sim_runs)} runs", file=out)
+    print(f"  results         {results} fetched, {failed} runs failed", file=out)
+    print(f"  evaluations     {passed} goals met, {goal_failed} missed", file=out)
+    p50, p95, p99 = (_percentile(latencies, q) for q in (50, 95, 99))
+    print(f"  agent latency   p50 {p50:.0f} ms, p95 {p95:.0f} ms, p99 {p99:.0f} ms", file=out)
+    print(f"  update          {'applied and read back' if enriched else 'NOT seen'}", file=out)
+    print(f"  cognigy         {cognigy_runs} runs paged, {cognigy_ok} successful", file=out)
+    mode = "on" if faults else "off"
+    print(
+        f"  requests        {requests} sent, {injected} faults survived (faults {mode})", file=out
+    )
+    print(f"  wall time       {elapsed:.2f} s", file=out)
+    return 0 if failed == 0 and enriched else 1
