@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import random
 import uuid
+from collections.abc import Callable
 from datetime import datetime, timedelta, timezone
 from typing import Any
 
@@ -237,46 +238,50 @@ def run_header(plan: RunPlan) -> JSON:
     }
 
 
+def _day(rng: random.Random, anchor: datetime) -> datetime:
+    return anchor + timedelta(days=rng.randrange(1, 10))
+
+
+def _slot(rng: random.Random, anchor: datetime) -> str:
+    when = _day(rng, anchor).replace(hour=rng.randint(8, 18), minute=rng.choice((0, 15, 30, 45)))
+    return when.strftime("%Y-%m-%dT%H:%M:00")
+
+
+_CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
+_SIMPLE_VALUES: dict[str, Callable[[random.Random, datetime], Any]] = {
+    "last_name": lambda rng, _: rng.choice(LAST_NAMES),
+    "full_name": lambda rng, _: f"{rng.choice(FIRST_NAMES)} {rng.choice(LAST_NAMES)}",
+    "dob": lambda rng, _: (
+        f"{rng.randint(1940, 2004)}-{rng.randint(1, 12):02d}-{rng.randint(1, 28):02d}"
+    ),
+    "date": lambda rng, anchor: _day(rng, anchor).strftime("%Y-%m-%d"),
+    "datetime": _slot,
+    "slots": lambda rng, anchor: sorted({_slot(rng, anchor) for _ in range(3)}),
+    "time": lambda rng, _: f"{rng.randint(17, 21)}:{rng.choice(('00', '15', '30', '45'))}",
+    "phone": lambda rng, _: f"+1{rng.randint(200, 989)}555{rng.randrange(10_000):04d}",
+    "last4": lambda rng, _: f"{rng.randrange(10_000):04d}",
+    "zip": lambda rng, _: str(rng.randint(10_000, 99_950)),
+    "bool": lambda rng, _: rng.random() < 0.85,
+    "code": lambda rng, _: "".join(rng.choices(_CODE_ALPHABET, k=6)),
+    "rx": lambda rng, _: f"RX{rng.randrange(1_000_000, 9_999_999)}",
+    "email": lambda rng, _: f"{rng.choice(FIRST_NAMES).lower()}.{rng.randrange(100)}@example.com",
+    "street": lambda rng, _: f"{rng.randint(1, 9999)} {rng.choice(STREETS)}",
+    "airport": lambda rng, _: rng.choice(AIRPORTS),
+    "flight": lambda rng, _: f"SW{rng.randint(100, 2999)}",
+}
+
+
 def _value(kind: str, rng: random.Random, anchor: datetime) -> Any:
     """A plausible tool parameter or output value of ``kind`` (see ``vocab.TOOLS``)."""
     name, _, arg = kind.partition(":")
-    day = anchor + timedelta(days=rng.randrange(1, 10))
     if name == "id":
         return f"{arg}_{rng.randrange(10_000, 99_999)}"
     if name == "choice":
         return rng.choice(arg.split("|"))
-    if name == "int":
+    if name in ("int", "money"):
         lo, hi = (int(x) for x in arg.split(":"))
-        return rng.randint(lo, hi)
-    if name == "money":
-        lo, hi = (int(x) for x in arg.split(":"))
-        return round(rng.uniform(lo, hi), 2)
-    simple: dict[str, Any] = {
-        "last_name": rng.choice(LAST_NAMES),
-        "full_name": f"{rng.choice(FIRST_NAMES)} {rng.choice(LAST_NAMES)}",
-        "dob": f"{rng.randint(1940, 2004)}-{rng.randint(1, 12):02d}-{rng.randint(1, 28):02d}",
-        "date": day.strftime("%Y-%m-%d"),
-        "datetime": day.replace(
-            hour=rng.randint(8, 18), minute=rng.choice((0, 15, 30, 45))
-        ).strftime("%Y-%m-%dT%H:%M:00"),
-        "time": f"{rng.randint(17, 21)}:{rng.choice(('00', '15', '30', '45'))}",
-        "phone": f"+1{rng.randint(200, 989)}555{rng.randrange(10_000):04d}",
-        "last4": f"{rng.randrange(10_000):04d}",
-        "zip": f"{rng.randint(10_000, 99_950)}",
-        "bool": rng.random() < 0.85,
-        "code": "".join(rng.choice("ABCDEFGHJKLMNPQRSTUVWXYZ23456789") for _ in range(6)),
-        "rx": f"RX{rng.randrange(1_000_000, 9_999_999)}",
-        "email": f"{rng.choice(FIRST_NAMES).lower()}.{rng.randrange(100)}@example.com",
-        "street": f"{rng.randint(1, 9999)} {rng.choice(STREETS)}",
-        "airport": rng.choice(AIRPORTS),
-        "flight": f"SW{rng.randint(100, 2999)}",
-    }
-    if name == "slots":
-        return [
-            day.replace(hour=h, minute=m).strftime("%Y-%m-%dT%H:%M:00")
-            for h, m in sorted({(rng.randint(8, 17), rng.choice((0, 30))) for _ in range(3)})
-        ]
-    return simple[name]
+        return rng.randint(lo, hi) if name == "int" else round(rng.uniform(lo, hi), 2)
+    return _SIMPLE_VALUES[name](rng, anchor)
 
 
 def _tool_calls(
