@@ -1,0 +1,389 @@
+"""fetch_many with in-process fetch functions: ordering, bounds, duplicates, failures, inputs."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+from collections import Counter
+from collections.abc import AsyncIterator, Iterator
+from typing import Any
+
+import pytest
+
+from bluejay_async.adaptive import AdaptiveWindow
+from bluejay_async.bulk import Outcome, fetch_many
+from bluejay_async.errors import (
+    APIConnectionError,
+    InvalidRequestError,
+    NotFoundError,
+    RateLimitError,
+    ServerError,
+)
+from bluejay_async.retry import RetryPolicy
+
+FAST_RETRY = RetryPolicy(max_attempts=3, backoff_base=0.001, backoff_max=0.002)
+
+
+def not_found(key: object) -> NotFoundError:
+    return NotFoundError(f"no {key}", status_code=404, method="GET", url=f"/x/{key}")
+
+
+def server_error(status: int = 500, headers: dict[str, str] | None = None) -> ServerError:
+    return ServerError("boom", status_code=status, method="GET", url="/x", headers=headers)
+
+
+def rate_limited(retry_after: float = 0.0) -> RateLimitError:
+    return RateLimitError(
+        "slow down", retry_after=retry_after, status_code=429, method="GET", url="/x"
+    )
+
+
+class Recorder:
+    """A fetch function that records calls and concurrency; ``plan`` scripts failures."""
+
+    def __init__(self, plan: dict[Any, list[BaseException]] | None = None) -> None:
+        self.plan = plan or {}
+        self.calls: Counter[Any] = Counter()
+        self.in_flight = 0
+        self.peak = 0
+        self.cancelled = 0
+
+    async def __call__(self, key: Any) -> str:
+        self.calls[key] += 1
+        self.in_flight += 1
+        self.peak = max(self.peak, self.in_flight)
+        try:
+            await asyncio.sleep(0)
+            await asyncio.sleep(0)
+            failures = self.plan.get(key)
+            if failures:
+                raise failures.pop(0)
+            return f"value-{key}"
+        except asyncio.CancelledError:
+            self.cancelled += 1
+            raise
+        finally:
+            self.in_flight -= 1
+
+
+async def collect(gen: Any) -> list[Outcome[Any, Any]]:
+    return [item async for item in gen]
+
+
+def many(keys: Any, fetch: Any, concurrency: int = 4, **kwargs: Any) -> Any:
+    kwargs.setdefault("retry", FAST_RETRY)
+    return fetch_many(keys, fetch, window=AdaptiveWindow(concurrency), **kwargs)
+
+
+async def test_one_outcome_per_key_in_completion_order() -> None:
+    finished: dict[str, asyncio.Event] = {k: asyncio.Event() for k in "abc"}
+    waits_for = {"a": "c", "b": "a", "c": None}  # c completes first, then a, then b
+
+    async def fetch(key: str) -> str:
+        before = waits_for[key]
+        if before is not None:
+            await finished[before].wait()
+        finished[key].set()
+        return key.upper()
+
+    outcomes = await collect(many(["a", "b", "c"], fetch))
+    assert [(o.key, o.value, o.error, o.ok) for o in outcomes] == [
+        ("c", "C", None, True),
+        ("a", "A", None, True),
+        ("b", "B", None, True),
+    ]
+
+
+async def test_never_more_than_concurrency_requests_in_flight() -> None:
+    fetch = Recorder()
+    outcomes = await collect(many(range(50), fetch, concurrency=4))
+    assert sorted(o.key for o in outcomes) == list(range(50))
+    assert fetch.peak == 4
+
+
+async def test_a_concurrency_of_one_is_sequential() -> None:
+    fetch = Recorder()
+    outcomes = await collect(many(range(5), fetch, concurrency=1))
+    assert [o.key for o in outcomes] == list(range(5))
+    assert fetch.peak == 1
+
+
+async def test_duplicates_are_fetched_once_and_reported_once_each() -> None:
+    fetch = Recorder()
+    keys = [1, 2, 1, 3, 1, 2, 4]
+    outcomes = await collect(many(keys, fetch, concurrency=2))
+    assert Counter(o.key for o in outcomes) == Counter(keys)
+    assert all(o.value == f"value-{o.key}" for o in outcomes)
+    assert fetch.calls == Counter({1: 1, 2: 1, 3: 1, 4: 1})
+
+
+async def test_a_lazy_repeat_of_a_pending_key_shares_its_fetch() -> None:
+    gate = asyncio.Event()
+    calls: Counter[str] = Counter()
+
+    async def fetch(key: str) -> str:
+        calls[key] += 1
+        if key == "slow":
+            await gate.wait()
+        else:
+            gate.set()
+        return key
+
+    def keys() -> Iterator[str]:
+        yield "slow"
+        yield "slow"
+        yield "other"
+
+    outcomes = await collect(many(keys(), fetch, concurrency=4))
+    assert Counter(o.key for o in outcomes) == Counter({"slow": 2, "other": 1})
+    assert calls == Counter({"slow": 1, "other": 1})
+
+
+async def test_a_failing_key_never_hides_the_others() -> None:
+    fetch = Recorder({2: [not_found(2)], 4: [not_found(4)]})
+    outcomes = {o.key: o for o in await collect(many(range(6), fetch))}
+    assert sorted(outcomes) == list(range(6))
+    assert [k for k, o in outcomes.items() if not o.ok] == [2, 4]
+    failed = outcomes[2]
+    assert isinstance(failed.error, NotFoundError)
+    assert failed.value is None
+    with pytest.raises(NotFoundError):
+        failed.unwrap()
+    assert outcomes[3].unwrap() == "value-3"
+    assert fetch.calls[2] == 1  # a 404 is not retried
+
+
+async def test_retryable_failures_are_retried_under_the_policy() -> None:
+    fetch = Recorder(
+        {
+            "flaky": [server_error(502), APIConnectionError("reset", method="GET", url="/x")],
+            "broken": [server_error(500) for _ in range(5)],
+        }
+    )
+    outcomes = {o.key: o for o in await collect(many(["flaky", "broken", "fine"], fetch))}
+    assert outcomes["flaky"].ok
+    assert fetch.calls["flaky"] == 3
+    assert isinstance(outcomes["broken"].error, ServerError)
+    assert fetch.calls["broken"] == FAST_RETRY.max_attempts
+    assert outcomes["fine"].ok
+
+
+async def test_a_single_attempt_policy_never_retries() -> None:
+    fetch = Recorder({1: [server_error(503)], 2: [rate_limited()]})
+    outcomes = {
+        o.key: o for o in await collect(many([1, 2], fetch, retry=RetryPolicy(max_attempts=1)))
+    }
+    assert isinstance(outcomes[1].error, ServerError)
+    assert isinstance(outcomes[2].error, RateLimitError)
+    assert fetch.calls == Counter({1: 1, 2: 1})
+
+
+async def test_a_retry_after_beyond_the_policy_is_not_waited_for() -> None:
+    fetch = Recorder({1: [rate_limited(retry_after=3600)]})
+    outcomes = await collect(many([1], fetch, retry=RetryPolicy(retry_after_max=5)))
+    assert isinstance(outcomes[0].error, RateLimitError)
+    assert fetch.calls[1] == 1
+
+
+async def test_throttled_keys_are_requeued_and_shrink_the_window() -> None:
+    window = AdaptiveWindow(8, rate_span=0.01, recovery=0.01)
+    fetch = Recorder({k: [rate_limited()] for k in range(8)})  # the first wave is refused
+    outcomes = await collect(fetch_many(range(20), fetch, window=window, retry=FAST_RETRY))
+    assert all(o.ok for o in outcomes)
+    assert sorted(o.key for o in outcomes) == list(range(20))
+    assert window.throttles == 8
+    assert window.decreases == 1  # one congestion event, not eight
+    assert window.sent == 28
+
+
+async def test_a_server_that_limits_concurrency_is_learned() -> None:
+    async def run(adaptive: bool) -> AdaptiveWindow:
+        window = AdaptiveWindow(8, adaptive=adaptive, rate_span=0.01, recovery=0.01)
+        in_flight = 0
+
+        async def fetch(key: int) -> int:  # refuses whoever arrives while 2 are in flight
+            nonlocal in_flight
+            if in_flight >= 2:
+                raise rate_limited()
+            in_flight += 1
+            try:
+                await asyncio.sleep(0.001)
+                return key
+            finally:
+                in_flight -= 1
+
+        policy = RetryPolicy(max_attempts=1000, backoff_base=0.001)
+        outcomes = await collect(fetch_many(range(40), fetch, window=window, retry=policy))
+        assert sorted(o.key for o in outcomes if o.ok) == list(range(40))
+        return window
+
+    fixed = await run(adaptive=False)
+    learned = await run(adaptive=True)
+    assert learned.decreases >= 1
+    assert learned.throttles < fixed.throttles
+
+
+async def test_the_deadline_counts_per_key() -> None:
+    fetch = Recorder({1: [server_error(503) for _ in range(10)]})
+    policy = RetryPolicy(max_attempts=10, backoff_base=0.05, backoff_max=0.05, deadline=0.01)
+    outcomes = await collect(many([1], fetch, retry=policy))
+    assert isinstance(outcomes[0].error, ServerError)
+    assert fetch.calls[1] < 10
+
+
+async def test_a_lazy_iterable_is_read_as_the_window_frees_up() -> None:
+    pulled = 0
+
+    def keys() -> Iterator[int]:
+        nonlocal pulled
+        for key in range(100):
+            pulled += 1
+            yield key
+
+    fetch = Recorder()
+    seen = 0
+    async for _ in many(keys(), fetch, concurrency=5):
+        seen += 1
+        assert pulled - seen <= 5  # never more than the window read ahead
+    assert seen == 100
+
+
+async def test_an_async_iterable_of_keys() -> None:
+    async def keys() -> AsyncIterator[int]:
+        for key in range(30):
+            if key % 7 == 0:
+                await asyncio.sleep(0.001)
+            yield key
+
+    fetch = Recorder({5: [not_found(5)]})
+    outcomes = await collect(many(keys(), fetch, concurrency=3))
+    assert sorted(o.key for o in outcomes) == list(range(30))
+    assert [o.key for o in outcomes if not o.ok] == [5]
+    assert fetch.peak <= 3
+
+
+async def test_an_empty_input_yields_nothing() -> None:
+    assert await collect(many([], Recorder())) == []
+
+    async def nothing() -> AsyncIterator[int]:
+        return
+        yield
+
+    assert await collect(many(nothing(), Recorder())) == []
+
+
+async def test_progress_reports_done_and_total() -> None:
+    calls: list[tuple[int, int | None]] = []
+    await collect(many([1, 2, 2, 3], Recorder(), progress=lambda d, t: calls.append((d, t))))
+    assert calls == [(1, 4), (2, 4), (3, 4), (4, 4)]
+    calls.clear()
+    await collect(many(iter([1, 2]), Recorder(), progress=lambda d, t: calls.append((d, t))))
+    assert calls == [(1, None), (2, None)]
+
+
+@pytest.mark.parametrize(
+    ("keys", "progress", "param"),
+    [
+        ("abc", None, "ids"),
+        (b"ab", None, "ids"),
+        (42, None, "ids"),
+        ([[1]], None, "ids"),
+        ([1], "not callable", "progress"),
+    ],
+)
+def test_misuse_is_refused_at_call_time(keys: Any, progress: Any, param: str) -> None:
+    fetch = Recorder()
+    with pytest.raises(InvalidRequestError) as caught:
+        many(keys, fetch, progress=progress)
+    assert caught.value.param == param
+    assert not fetch.calls
+
+
+async def test_an_unexpected_exception_propagates_and_cancels_the_rest() -> None:
+    started = asyncio.Event()
+
+    async def fetch(key: int) -> int:
+        if key == 0:
+            await started.wait()
+            raise RuntimeError("a bug")
+        started.set()
+        await asyncio.sleep(10)
+        return key
+
+    with pytest.raises(RuntimeError, match="a bug"):
+        await collect(many(range(4), fetch))
+    assert asyncio.all_tasks() == {asyncio.current_task()}
+
+
+class Hanging:
+    """A fetch that answers key 0 at once and hangs on every other key until cancelled."""
+
+    def __init__(self) -> None:
+        self.cancelled = 0
+
+    async def __call__(self, key: int) -> int:
+        if key == 0:
+            return key
+        try:
+            return await asyncio.sleep(10, result=key)
+        except asyncio.CancelledError:
+            self.cancelled += 1
+            raise
+
+
+async def test_breaking_out_cancels_and_awaits_every_request_in_flight() -> None:
+    fetch = Hanging()
+    async with contextlib.aclosing(many(range(100), fetch, concurrency=8)) as results:
+        async for outcome in results:
+            assert outcome.key == 0
+            break
+    assert fetch.cancelled == 7
+    assert asyncio.all_tasks() == {asyncio.current_task()}
+
+
+async def test_aclose_before_the_end_leaves_no_task() -> None:
+    fetch = Hanging()
+    results = many(range(100), fetch, concurrency=8)
+    first = await anext(results)
+    assert first.key == 0
+    await results.aclose()
+    assert fetch.cancelled == 7
+    assert asyncio.all_tasks() == {asyncio.current_task()}
+
+
+async def test_cancelling_the_consumer_cancels_every_request() -> None:
+    reached = asyncio.Event()
+    cancelled = 0
+
+    async def hang(key: int) -> str:
+        nonlocal cancelled
+        reached.set()
+        try:
+            return await asyncio.sleep(10, result="never")
+        except asyncio.CancelledError:
+            cancelled += 1
+            raise
+
+    async def consume() -> None:
+        async for _ in many(range(10), hang, concurrency=4):
+            pass
+
+    consumer = asyncio.ensure_future(consume())
+    await reached.wait()
+    consumer.cancel()
+    with pytest.raises(asyncio.CancelledError):
+        await consumer
+    assert asyncio.all_tasks() == {asyncio.current_task()}
+    assert cancelled == 4
+
+
+async def test_cancelling_stops_a_pending_read_of_an_async_iterable() -> None:
+    async def keys() -> AsyncIterator[int]:
+        yield 1
+        await asyncio.sleep(10)
+        yield 2
+
+    results = many(keys(), Recorder())
+    assert (await anext(results)).key == 1
+    await results.aclose()
+    assert asyncio.all_tasks() == {asyncio.current_task()}
