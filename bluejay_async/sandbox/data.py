@@ -335,7 +335,7 @@ def _events(rng: random.Random, duration_ms: int, turns: int) -> list[JSON]:
             "metadata": {"codec": rng.choice(("PCMU", "opus"))},
         }
     ]
-    for title, description, tags in rng.sample(EVENT_TITLES[1:], rng.randint(1, 2)):
+    for title, description, tags in rng.sample(EVENT_TITLES[1:], rng.randint(0, 2)):
         start = rng.randint(2_000, max(2_001, duration_ms - 5_000))
         events.append(
             {
@@ -537,7 +537,7 @@ def _human_review(rng: random.Random, goal: bool, created: datetime) -> JSON:
     optional); newer ones carry them as nulls; a few were overridden by a reviewer.
     """
     draw = rng.random()
-    if draw < 0.55:
+    if draw < 0.7:
         return {}
     review: JSON = {"human_edited": False}
     review.update(dict.fromkeys(_HUMAN_FIELDS))

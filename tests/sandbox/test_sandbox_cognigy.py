@@ -382,3 +382,12 @@ async def test_large_batch_pages_quickly(http: aiohttp.ClientSession) -> None:
         )
         assert [r["sequence"] for r in body["data"]] == list(range(101, 201))
         assert time.perf_counter() - start < 2.0
+
+
+async def test_unknown_testing_path_is_a_cognigy_404(
+    sandbox: Sandbox, http: aiohttp.ClientSession
+) -> None:
+    status, body = await get(http, f"{sandbox.cognigy_url}/simulations/s/runs", bearer(sandbox))
+    assert status == 404
+    assert body["code"] == "NOT_FOUND"
+    assert set(body) == {"error", "code", "traceId"}
