@@ -65,6 +65,7 @@ def config_from_args(args: argparse.Namespace) -> SandboxConfig:
         faults=FAULT_PRESETS[args.faults],
         host=args.host,
         port=args.port,
+        warm=args.warm,
     )
 
 
@@ -72,8 +73,6 @@ async def serve(args: argparse.Namespace) -> int:
     """Serve both APIs on one port until SIGINT or SIGTERM; returns the exit status."""
     config = config_from_args(args)
     app, sandbox = build_app(config)
-    if getattr(args, "warm", False):
-        sandbox.state.warm()
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     installed: list[signal.Signals] = []

@@ -47,3 +47,6 @@ class SandboxConfig:
     """How many :class:`RequestRecord` entries ``Sandbox.request_log`` keeps."""
     body_cache_size: int = attrs.field(default=8192, validator=_non_negative)
     """How many serialised retrieve-simulation-results bodies are kept (LRU)."""
+    warm: bool = False
+    """Generate and serialise every retrieve body before serving (about 1.7 ms per run), so
+    benchmarks measure serving rather than first-request generation."""

@@ -86,6 +86,8 @@ class Sandbox:
 def build_app(config: SandboxConfig | None = None) -> tuple[web.Application, Sandbox]:
     """The aiohttp application serving both APIs, and the sandbox it is bound to."""
     sandbox = Sandbox(config)
+    if sandbox.config.warm:
+        sandbox.state.warm()
     app = web.Application(middlewares=[FaultMiddleware(sandbox)])
     app[SANDBOX_KEY] = sandbox
     BluejayAPI(sandbox).add_routes(app)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from bluejay_async.sandbox import SandboxConfig, SandboxState
+from bluejay_async.sandbox import SandboxConfig, SandboxState, build_app
 from bluejay_async.sandbox.cognigy_api import CursorCodec, Ordered, QueryError
 from bluejay_async.sandbox.validation import SIMULATION_REQUEST, _uuid_problem
 
@@ -44,9 +44,9 @@ def test_body_cache_is_bounded_and_invalidated() -> None:
 
 
 def test_warm_and_cognigy_append() -> None:
-    state = SandboxState(SandboxConfig(simulations=1, cognigy_runs_per_batch=3))
-    state.warm()
-    assert all(state.retrieve_body(run_id) for run_id in state.runs)
+    _, sandbox = build_app(SandboxConfig(simulations=1, cognigy_runs_per_batch=3, warm=True))
+    state = sandbox.state
+    assert len(state._bodies) == len(state.runs) == 4
     assert state.cognigy_count("a", "b") == 3
     assert state.cognigy_append("a", "b", 4) == 7
     assert state.cognigy_count("a", "b") == 7
