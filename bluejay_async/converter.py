@@ -367,7 +367,11 @@ def _msgspec_can_decode(t: Any, seen: set[type] | None = None) -> bool:
     if get_origin(t) is Annotated:
         if any(m is EPOCH_MILLIS for m in t.__metadata__):
             return False
+        if get_args(t)[0] is datetime:
+            return any(m is TZ_AWARE for m in t.__metadata__)
         return _msgspec_can_decode(get_args(t)[0], seen)
+    if t is datetime:
+        return False  # msgspec would keep a naive timestamp naive; the pure path reads it as UTC
     if isinstance(t, type) and attrs.has(t):
         if t in seen:
             return True
