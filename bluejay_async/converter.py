@@ -401,11 +401,12 @@ def decode_response(
         if decoder is not None:
             try:
                 return typing.cast(T, decoder.decode(raw))
-            except (msgspec.ValidationError, msgspec.DecodeError):
+            # msgspec raises RecursionError on deeply nested input, even in ignored fields.
+            except (msgspec.ValidationError, msgspec.DecodeError, RecursionError):
                 pass  # the pure path decides: same records, same errors
     try:
         data = _codec.loads(raw)
-    except ValueError:
+    except (ValueError, RecursionError):  # the stdlib decoder recurses on nesting
         where = f" from {method} {url}" if method and url else ""
         raise ResponseDecodeError(
             f"response{where} is not valid JSON: {excerpt(raw) or '<empty body>'}",
