@@ -245,7 +245,7 @@ def _parse_body(raw: bytes) -> Any:
         return None
     try:
         return _codec.loads(raw)
-    except ValueError:
+    except (ValueError, RecursionError):  # the stdlib decoder recurses on nesting
         return raw.decode("utf-8", errors="replace")
 
 
