@@ -1,0 +1,136 @@
+"""Per-document cost of decoding and structuring one results body, by decoder.
+
+    python benchmarks/decode.py [--rounds 7] [--docs 40]
+
+Fetches ``--docs`` realistic results bodies from a sandbox process (10 results each, with
+evaluations, latency blocks, events and tool calls), then times, in this process, each way of
+turning those bytes into something a program can use. Each figure is the median of the rounds;
+each round decodes every document enough times to last about half a second.
+
+* ``json.loads`` and ``orjson.loads``: dicts, no validation (the floor).
+* ``orjson + cattrs (pure path)``: this SDK's pure path, ``BLUEJAY_ASYNC_DECODER=pure``.
+* ``decode_response (SDK default)``: what this SDK runs per response: msgspec first, the pure
+  path when msgspec refuses the body.
+* ``msgspec into the records``: msgspec alone, straight into the same frozen attrs classes,
+  on bodies it accepts (``--null-lists`` says how many of the sandbox's bodies those are).
+* ``pydantic (official SDK model)``: ``bluejay-sdk``'s ``SimulationResultsResponse``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import time
+from collections.abc import Callable, Sequence
+from typing import Any
+
+import _common
+
+from bluejay_async.converter import decode_response, decoder_backend, structure
+from bluejay_async.models import SimulationResults
+
+
+def _time_per_doc(decode: Callable[[bytes], Any], docs: Sequence[bytes], budget: float) -> float:
+    """Seconds per document over one round of about ``budget`` seconds."""
+    for doc in docs:  # warm up: hooks generated, caches filled
+        decode(doc)
+    repeat = 1
+    while True:
+        start = time.perf_counter()
+        for _ in range(repeat):
+            for doc in docs:
+                decode(doc)
+        elapsed = time.perf_counter() - start
+        if elapsed >= budget:
+            return elapsed / (repeat * len(docs))
+        repeat *= 2
+
+
+def _drop_null_lists(value: Any) -> Any:
+    """The body without ``null`` where an array belongs (what msgspec alone accepts)."""
+    if isinstance(value, dict):
+        return {k: _drop_null_lists(v) for k, v in value.items() if v is not None}
+    if isinstance(value, list):
+        return [_drop_null_lists(v) for v in value]
+    return value
+
+
+def main(argv: Sequence[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--rounds", type=int, default=7)
+    parser.add_argument("--docs", type=int, default=40)
+    parser.add_argument("--budget", type=float, default=0.5, help="seconds per round")
+    args = parser.parse_args(argv)
+
+    import msgspec
+    import orjson
+    from bluejay.models import SimulationResultsResponse
+
+    with _common.sandbox_process(args.docs) as url:
+        docs = [_common.fetch_body(url, run_id) for run_id in _common.run_ids(url)]
+
+    records = msgspec.json.Decoder(SimulationResults)
+    accepted = []
+    for doc in docs:
+        try:
+            records.decode(doc)
+            accepted.append(doc)
+        except msgspec.ValidationError:
+            pass
+    cleaned = [json.dumps(_drop_null_lists(json.loads(doc))).encode() for doc in docs]
+    for original, clean in zip(docs, cleaned, strict=True):  # both paths give the same records
+        same = structure(orjson.loads(clean), SimulationResults) == records.decode(clean)
+        if not same or decode_response(original, SimulationResults) != structure(
+            orjson.loads(original), SimulationResults
+        ):
+            raise SystemExit("the msgspec and pure paths disagree")
+
+    variants: list[tuple[str, Callable[[bytes], Any], Sequence[bytes]]] = [
+        ("json.loads (dicts)", json.loads, docs),
+        ("orjson.loads (dicts)", orjson.loads, docs),
+        (
+            "orjson + cattrs (pure path)",
+            lambda raw: structure(orjson.loads(raw), SimulationResults),
+            docs,
+        ),
+        (
+            f"decode_response (SDK default, {decoder_backend()} first)",
+            lambda raw: decode_response(raw, SimulationResults),
+            docs,
+        ),
+        (
+            "msgspec into the records (bodies without null lists)",
+            records.decode,
+            cleaned,
+        ),
+        (
+            "pydantic (official SDK model)",
+            SimulationResultsResponse.model_validate_json,
+            docs,
+        ),
+    ]
+    timings: dict[str, list[float]] = {name: [] for name, _, _ in variants}
+    for _ in range(args.rounds):
+        for name, decode, inputs in variants:
+            timings[name].append(_time_per_doc(decode, inputs, args.budget))
+    floor = _common.median(timings["orjson.loads (dicts)"])
+    size = sum(map(len, docs)) / len(docs)
+    print(
+        f"python {sys.version.split()[0]}; {len(docs)} bodies of {size / 1024:.1f} KiB on average"
+    )
+    print(
+        f"{len(docs) - len(accepted)} of {len(docs)} bodies carry a null where the schema has "
+        "an array, which msgspec refuses (the pure path then decides)\n"
+    )
+    rows = []
+    for name, _, _ in variants:
+        per_doc = _common.median(timings[name])
+        rows.append([name, f"{per_doc * 1e6:,.0f}", f"{per_doc / floor:.1f}x"])
+    _common.print_table(["decode + structure", "us per document", "vs orjson.loads"], rows)
+
+
+if __name__ == "__main__":
+    main()
