@@ -47,7 +47,12 @@ def path_segment(value: str | int, name: str) -> str:
         raise InvalidRequestError(f"{name} must not be empty", param=name)
     if text.strip(".") == "":
         return "%2E" * len(text)
-    return quote(text, safe="")
+    try:
+        return quote(text, safe="")
+    except UnicodeEncodeError:  # a lone surrogate has no UTF-8 form, so no URL form either
+        raise InvalidRequestError(
+            f"{name} is not valid Unicode text (it holds a lone surrogate)", param=name
+        ) from None
 
 
 def check_str(value: Any, name: str, *, allow_empty: bool = False) -> str:
