@@ -86,6 +86,19 @@ def check_base_url(base_url: str, *, allow_insecure: bool) -> str:
     return base_url.rstrip("/")
 
 
+def _check_params(params: Mapping[str, str]) -> None:
+    """Refuse query values with no UTF-8 form: yarl would silently drop their surrogates."""
+    for key, value in params.items():
+        try:
+            key.encode()
+            value.encode()
+        except UnicodeEncodeError:
+            raise InvalidRequestError(
+                f"query parameter {key!r} is not valid Unicode text (it holds a lone surrogate)",
+                param=key,
+            ) from None
+
+
 def _is_loopback(host: str) -> bool:
     if host.lower() in _LOOPBACK_NAMES:
         return True
@@ -206,6 +219,8 @@ class Transport:
     ) -> T:
         """Send one API call with retries and decode its JSON body into ``into``."""
         url = self.base_url + path
+        if params is not None:
+            _check_params(params)
         try:
             body = None if json is None else _codec.dumps(json)
         except TypeError as exc:
