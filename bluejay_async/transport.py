@@ -223,7 +223,8 @@ class Transport:
             _check_params(params)
         try:
             body = None if json is None else _codec.dumps(json)
-        except TypeError as exc:
+        # orjson raises TypeError; the stdlib encoder also UnicodeEncodeError and RecursionError.
+        except (TypeError, ValueError, RecursionError) as exc:
             raise InvalidRequestError(f"request body is not JSON-serialisable: {exc}") from None
         idempotent = method in _IDEMPOTENT_METHODS
         attempts = itertools.count(1)
