@@ -7,6 +7,7 @@ import asyncio
 import sys
 from collections.abc import Sequence
 
+from bluejay_async.cli import add_commands, run_command
 from bluejay_async.sandbox.cli import add_serve_arguments, run_serve
 
 
@@ -22,6 +23,7 @@ def build_parser() -> argparse.ArgumentParser:
     demo = commands.add_parser("demo", help="run the whole SDK flow against the sandbox")
     demo.add_argument("--faults", action="store_true", help="inject a realistic fault mix")
     demo.add_argument("--runs", type=int, default=40, help="runs in the demo simulation")
+    add_commands(commands)
     return parser
 
 
@@ -30,9 +32,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     if args.command == "serve":
         return run_serve(args)
-    from bluejay_async.demo import run_demo
+    if args.command == "demo":
+        from bluejay_async.demo import run_demo
 
-    return asyncio.run(run_demo(faults=args.faults, runs=args.runs))
+        return asyncio.run(run_demo(faults=args.faults, runs=args.runs))
+    return run_command(args)
 
 
 if __name__ == "__main__":
