@@ -73,8 +73,15 @@ def resolve_timeout(timeout: Timeout) -> aiohttp.ClientTimeout:
 
 def check_base_url(base_url: str, *, allow_insecure: bool) -> str:
     """Validate a base URL and return it without a trailing slash."""
-    parts = urlsplit(base_url)
-    if parts.scheme not in ("http", "https") or not parts.hostname:
+    try:
+        parts = urlsplit(base_url)
+        # aiohttp parses the URL with yarl: what yarl cannot parse, or reads as another host,
+        # would otherwise fail with a bare ValueError on the first request.
+        parsed = yarl.URL(base_url)
+        usable = parsed.host == parts.hostname and parsed.port is not None
+    except (ValueError, IndexError):  # yarl raises IndexError on some malformed hosts
+        usable = False
+    if not usable or parts.scheme not in ("http", "https") or not parts.hostname:
         raise ConfigurationError(f"base_url must be an http(s) URL with a host, got {base_url!r}")
     if parts.query or parts.fragment:
         raise ConfigurationError(f"base_url must not carry a query or fragment: {base_url!r}")
