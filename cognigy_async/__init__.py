@@ -1,0 +1,40 @@
+"""Asyncio client of the Cognigy simulator API, on the transport of :mod:`bluejay_async`.
+
+from cognigy_async import CognigyClient
+
+async with CognigyClient(project_id="p1") as cg:
+    async for run in cg.runs.iterate(simulation_ref, batch_ref):
+        run.metrics.success, run.created_at
+"""
+
+from bluejay_async import RetryPolicy
+from cognigy_async.client import CognigyClient
+from cognigy_async.models import (
+    ErrorCategory,
+    ErrorInfo,
+    Pagination,
+    Run,
+    RunMetrics,
+    RunsPage,
+    RunStatus,
+    Sentiment,
+    SuccessCriterion,
+    SuccessRate,
+    Turn,
+)
+
+__all__ = [
+    "CognigyClient",
+    "ErrorCategory",
+    "ErrorInfo",
+    "Pagination",
+    "RetryPolicy",
+    "Run",
+    "RunMetrics",
+    "RunStatus",
+    "RunsPage",
+    "Sentiment",
+    "SuccessCriterion",
+    "SuccessRate",
+    "Turn",
+]

@@ -1,0 +1,214 @@
+"""The Cognigy pagination rule, as plain functions of pages: no I/O, no clock, no tasks.
+
+A :class:`Walk` is told where to start and, after each page, what that page said; it answers
+with the next :class:`PageRequest` to send, or ``None`` to stop. :mod:`cognigy_async.resources`
+does the sending. The rule, for a forward walk:
+
+1. after each page, follow ``pagination.next`` when it is a non-empty cursor (``next=``, no
+   ``skip``);
+2. otherwise, while ``hasNext``, advance ``skip`` by the number of items actually received (a
+   server may cap a page below ``limit``, so ``skip + limit`` would miss items);
+3. stop when neither.
+
+A backward walk is the mirror image: ``pagination.previous`` / ``hasPrevious``, and in offset
+mode the page *ending* where the last one began: from position ``E`` it asks for
+``skip = E - limit`` with ``limit = min(limit, E)``. Such a page must reach ``E``; a server
+that caps it shorter returns items that leave a gap before ``E``, so that page is dropped
+(never yielded) and asked for again with the cap as ``limit``, which the walk then keeps.
+
+Guards: a cursor seen twice in one walk, or a page that moves the walk nowhere (no items and no
+new cursor while the server says there is more), raises :class:`PaginationError` rather than
+looping or yielding an item twice. ``max_items`` caps the walk: each request asks for at most
+the items still wanted, and none is sent once they have all been received.
+"""
+
+from __future__ import annotations
+
+import attrs
+
+from bluejay_async.errors import PaginationError
+from cognigy_async.models import Pagination
+
+__all__ = ["PageRequest", "Step", "Walk"]
+
+
+@attrs.frozen(kw_only=True)
+class PageRequest:
+    """The paging part of one request: ``limit`` plus one of ``skip``, ``next``, ``previous``."""
+
+    limit: int
+    skip: int | None = None
+    next: str | None = None
+    previous: str | None = None
+
+    def params(self) -> dict[str, str]:
+        """The query parameters that select this page."""
+        params = {"limit": str(self.limit)}
+        if self.next is not None:
+            params["next"] = self.next
+        elif self.previous is not None:
+            params["previous"] = self.previous
+        elif self.skip is not None:
+            params["skip"] = str(self.skip)
+        return params
+
+
+@attrs.frozen
+class Step:
+    """What the walk makes of a page that arrived, and what to ask for next.
+
+    ``items`` selects the page's items that belong to the walk (all of them, unless
+    ``max_items`` is reached or a server sent more than was asked for). ``discard`` means the
+    page is not part of the walk at all: it is being asked for again with a smaller ``limit``.
+    ``request`` is the next page to ask for, ``None`` when the walk is over.
+    """
+
+    items: slice
+    request: PageRequest | None
+    discard: bool = False
+    error: PaginationError | None = None
+    """Set when the page is good but the walk cannot go on from it: raise after the page."""
+
+
+class Walk:
+    """The state of one walk through a listing (see the module docstring for the rule).
+
+    Args:
+        page_size: the ``limit`` of each request, 1..100.
+        max_items: stop after this many items (``None``: all of them).
+        cursor: start from this cursor (sent as ``next=``, or ``previous=`` when backward).
+        skip: start at this offset; backward, walk the items *before* it. Forward defaults to
+            0; a backward walk needs ``cursor`` or ``skip``.
+        backward: walk towards the start of the listing.
+
+    The only state that grows with the walk is the set of cursors seen, one short string per
+    page, which is what lets a loop of any length be refused before it repeats an item.
+    """
+
+    def __init__(
+        self,
+        *,
+        page_size: int,
+        max_items: int | None = None,
+        cursor: str | None = None,
+        skip: int | None = None,
+        backward: bool = False,
+    ) -> None:
+        self.page_size = page_size
+        self.backward = backward
+        self.remaining = max_items
+        self._cursor = cursor
+        self._skip = skip
+        self._cap: int | None = None
+        self._seen: set[str] = set() if cursor is None else {cursor}
+
+    def first(self) -> PageRequest | None:
+        """The first request of the walk, or ``None`` when there is nothing to fetch."""
+        if self._cursor is not None:
+            return self._follow(self._cursor)
+        if self.backward:
+            return self._ending_at(self._skip or 0)
+        return self._from(self._skip or 0)
+
+    def after(self, request: PageRequest, pagination: Pagination, received: int) -> Step:
+        """Account for the page ``request`` returned (``received`` items) and say what is next.
+
+        Raises:
+            PaginationError: the page cannot be part of the walk: the server did not honour
+                ``skip``, or sent nothing where it reports items. When the page itself is good
+                but leads nowhere (a cursor already seen in this walk, or ``hasNext`` with
+                nothing to advance by), the error comes in :attr:`Step.error` instead, to be
+                raised once the page's items have been handed out.
+        """
+        valid = received
+        if request.skip is not None:
+            if pagination.skip != request.skip:
+                raise PaginationError(
+                    f"asked for skip={request.skip} but the server answered "
+                    f"skip={pagination.skip}: walking on would repeat or miss items"
+                )
+            if self.backward:
+                end = request.skip + request.limit
+                if request.skip + received < min(end, pagination.total):
+                    return self._capped(request, received, end)
+                valid = min(received, request.limit)  # anything past `end` was walked already
+        take = valid if self.remaining is None else min(valid, self.remaining)
+        items = slice(valid - take, valid) if self.backward else slice(0, take)
+        if self.remaining is not None:
+            self.remaining -= take
+            if self.remaining == 0:
+                return Step(items, None)
+        try:
+            return Step(items, self._next(request, pagination, valid))
+        except PaginationError as exc:
+            return Step(items, None, error=exc)
+
+    # --- the rule ------------------------------------------------------------------------
+
+    def _next(
+        self, request: PageRequest, pagination: Pagination, received: int
+    ) -> PageRequest | None:
+        cursor = pagination.previous if self.backward else pagination.next
+        if cursor:
+            if cursor in self._seen:
+                raise PaginationError(
+                    f"the server returned cursor {_shown(cursor)} a second time; stopping "
+                    "instead of looping"
+                )
+            self._seen.add(cursor)
+            return self._follow(cursor)
+        more = pagination.has_previous if self.backward else pagination.has_next
+        if not more:
+            return None
+        start = request.skip if request.skip is not None else pagination.skip
+        if self.backward:
+            if start <= 0:
+                raise PaginationError(
+                    "the server reports items before offset 0 (hasPrevious at skip=0) and "
+                    "no cursor: the walk cannot go further back"
+                )
+            return self._ending_at(start)
+        if received == 0:
+            raise PaginationError(
+                f"the page at skip={start} was empty but the server reports more (hasNext) "
+                "and no cursor: the walk would not progress"
+            )
+        return self._from(start + received)
+
+    def _capped(self, request: PageRequest, received: int, end: int) -> Step:
+        """A backward page that stops short of ``end``: ask again, with the cap as limit."""
+        if received == 0:
+            raise PaginationError(
+                f"the page at skip={request.skip} was empty although the server reports items "
+                "there: the walk would not progress"
+            )
+        self._cap = received
+        return Step(slice(0, 0), self._ending_at(end), discard=True)
+
+    # --- requests ------------------------------------------------------------------------
+
+    def _limit(self) -> int:
+        limit = self.page_size if self._cap is None else min(self.page_size, self._cap)
+        return limit if self.remaining is None else min(limit, self.remaining)
+
+    def _follow(self, cursor: str) -> PageRequest | None:
+        if self.remaining == 0:
+            return None
+        if self.backward:
+            return PageRequest(limit=self._limit(), previous=cursor)
+        return PageRequest(limit=self._limit(), next=cursor)
+
+    def _from(self, skip: int) -> PageRequest | None:
+        if self.remaining == 0:
+            return None
+        return PageRequest(limit=self._limit(), skip=skip)
+
+    def _ending_at(self, end: int) -> PageRequest | None:
+        limit = min(self._limit(), end)
+        if limit <= 0:
+            return None
+        return PageRequest(limit=limit, skip=end - limit)
+
+
+def _shown(cursor: str) -> str:
+    return repr(cursor) if len(cursor) <= 40 else repr(cursor[:40] + "...")
