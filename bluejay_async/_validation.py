@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Collection, Iterable, Mapping
+from datetime import datetime
 from typing import Any, TypeVar
 from urllib.parse import quote
 
@@ -147,6 +148,8 @@ def _as_sent(record: Any) -> dict[str, Any]:
 def _as_sent_value(value: Any) -> Any:
     if attrs.has(type(value)):
         return _as_sent(value)
+    if isinstance(value, datetime):
+        return unstructure(value)
     if type(value) is list:
         return [_as_sent_value(v) for v in value]
     return value
