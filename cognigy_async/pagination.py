@@ -104,6 +104,8 @@ class Walk:
 
     def first(self) -> PageRequest | None:
         """The first request of the walk, or ``None`` when there is nothing to fetch."""
+        if self.remaining == 0:
+            return None
         if self._cursor is not None:
             return self._follow(self._cursor)
         if self.backward:
@@ -191,16 +193,12 @@ class Walk:
         limit = self.page_size if self._cap is None else min(self.page_size, self._cap)
         return limit if self.remaining is None else min(limit, self.remaining)
 
-    def _follow(self, cursor: str) -> PageRequest | None:
-        if self.remaining == 0:
-            return None
+    def _follow(self, cursor: str) -> PageRequest:
         if self.backward:
             return PageRequest(limit=self._limit(), previous=cursor)
         return PageRequest(limit=self._limit(), next=cursor)
 
-    def _from(self, skip: int) -> PageRequest | None:
-        if self.remaining == 0:
-            return None
+    def _from(self, skip: int) -> PageRequest:
         return PageRequest(limit=self._limit(), skip=skip)
 
     def _ending_at(self, end: int) -> PageRequest | None:
