@@ -52,16 +52,16 @@ class _Counter:
 
 
 class _Bar:
-    """A tqdm progress bar."""
+    """A tqdm progress bar (``bar``), redrawn at most ten times a second by tqdm."""
 
     def __init__(self, tqdm: Any, stream: TextIO, label: str, total: int) -> None:
-        self._bar = tqdm(total=total, desc=label, unit="run", file=stream, leave=False)
+        self.bar = tqdm(total=total, desc=label, unit="run", file=stream, leave=False)
 
     def __call__(self, done: int, total: int | None) -> None:
-        self._bar.update(done - self._bar.n)
+        self.bar.update(done - self.bar.n)
 
     def close(self) -> None:
-        self._bar.close()
+        self.bar.close()
 
 
 def _tqdm_class() -> Any:
