@@ -84,7 +84,7 @@ async def _fetch_into(
 
 def _summary(export: ExportFile) -> str:
     kept = len(export.carried_over)
-    already = f"; {kept} of them were already there" if kept else ""
+    already = f" ({kept} runs were already there)" if kept else ""
     return f"exported {export.results} results of {export.runs} runs to {export.path}{already}\n"
 
 

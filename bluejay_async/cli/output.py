@@ -65,7 +65,8 @@ def iso_timestamp(value: datetime) -> str:
 
 
 def format_cell(value: object) -> str:
-    """The text of one table cell: ``-`` for nothing, ``yes``/``no``, ISO timestamps."""
+    """The text of one table cell: ``-`` for nothing, ``yes``/``no``, ISO timestamps, floats
+    to one decimal, and any text on one line."""
     if value is None:
         return "-"
     if isinstance(value, bool):
@@ -95,10 +96,10 @@ def format_table(
     """
     headers = [column.header for column in columns]
     rows = [[format_cell(column.value(record)) for column in columns] for record in records]
-    widths = [
-        min(max(len(cell) for cell in cells), column.max_width or len(max(cells, key=len)))
-        for cells, column in zip(zip(headers, *rows, strict=True), columns, strict=True)
-    ]
+    widths = []
+    for column, column_cells in zip(columns, zip(headers, *rows, strict=True), strict=True):
+        longest = max(len(cell) for cell in column_cells)
+        widths.append(longest if column.max_width is None else min(longest, column.max_width))
     if width is not None:
         _narrow(widths, columns, width)
     lines = []

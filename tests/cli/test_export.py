@@ -128,7 +128,7 @@ async def test_failed_runs_are_listed_and_resume_fetches_only_them(
     assert len(pairs) == len(set(pairs))
     assert set(pairs) == expected_results(sb, 1)
     assert resumed.error_lines == [
-        f"exported 12 results of 6 runs to {out}; 4 of them were already there"
+        f"exported 12 results of 6 runs to {out} (4 runs were already there)"
     ]
 
 
@@ -163,6 +163,9 @@ async def test_an_interrupted_export_resumes_where_it_stopped(
     assert resumed.code == 0, resumed.stderr
     # The last run saved before the interruption is fetched again: it may have been cut short.
     assert sb.counters.requests[RETRIEVE] == 6 - 2
+    assert resumed.error_lines == [
+        f"exported 12 results of 6 runs to {out} (2 runs were already there)"
+    ]
     pairs = _pairs(out)
     assert len(pairs) == len(set(pairs))
     assert set(pairs) == expected_results(sb, 1)
