@@ -1,0 +1,78 @@
+"""Fixtures of the core SDK tests: clients pointed at the scripted server, a recorded sleep."""
+
+from __future__ import annotations
+
+import socket
+from collections.abc import AsyncIterator, Callable
+from typing import Any
+
+import pytest
+import tenacity
+
+import bluejay_async.retry
+from bluejay_async import BluejayClient, RetryPolicy
+from tests.scripted_server import ScriptedServer
+
+API_KEY = "bj-test-KEY-7f3a9c21d4e8"
+"""A key distinctive enough that finding it anywhere in a text is never a coincidence."""
+
+MakeClient = Callable[..., BluejayClient]
+"""The type of the ``make_client`` fixture."""
+
+FAST_RETRY = RetryPolicy(max_attempts=3, backoff_base=0.001, backoff_max=0.002)
+
+
+@pytest.fixture
+async def make_client(server: ScriptedServer) -> AsyncIterator[MakeClient]:
+    """Build clients on the scripted server (fast retries by default); all closed at teardown."""
+    made: list[BluejayClient] = []
+
+    def make(**kwargs: Any) -> BluejayClient:
+        kwargs.setdefault("api_key", API_KEY)
+        kwargs.setdefault("base_url", server.url)
+        kwargs.setdefault("retry", FAST_RETRY)
+        client = BluejayClient(**kwargs)
+        made.append(client)
+        return client
+
+    yield make
+    for client in made:
+        await client.aclose()
+
+
+@pytest.fixture
+async def bj(make_client: MakeClient) -> BluejayClient:
+    """A client of the scripted server with fast retries."""
+    return make_client()
+
+
+@pytest.fixture
+def sleeps(monkeypatch: pytest.MonkeyPatch) -> list[float]:
+    """Record the waits between attempts instead of sleeping them.
+
+    The retry loop still computes and "sleeps" every wait, so a test can read what it would have
+    waited without any wall-clock measurement.
+    """
+    recorded: list[float] = []
+
+    async def fake_sleep(seconds: float) -> None:
+        recorded.append(seconds)
+
+    real = tenacity.AsyncRetrying
+
+    class RecordingRetrying(real):  # type: ignore[misc, valid-type]
+        def __init__(self, *args: Any, **kwargs: Any) -> None:
+            kwargs["sleep"] = fake_sleep
+            super().__init__(*args, **kwargs)
+
+    monkeypatch.setattr(bluejay_async.retry.tenacity, "AsyncRetrying", RecordingRetrying)
+    return recorded
+
+
+@pytest.fixture
+def dead_url() -> str:
+    """An http://127.0.0.1 URL on a port nothing listens on (connection refused)."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    return f"http://127.0.0.1:{port}"
