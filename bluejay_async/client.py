@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import logging
 import os
-from types import TracebackType
 
 import aiohttp
 
+from bluejay_async._client_base import BaseClient, check_secret
 from bluejay_async.errors import ConfigurationError
 from bluejay_async.resources import ResultsResource, RunsResource, SimulationsResource
 from bluejay_async.retry import RetryPolicy
@@ -19,7 +19,7 @@ DEFAULT_BASE_URL = "https://api.getbluejay.ai"
 logger = logging.getLogger("bluejay_async")
 
 
-class BluejayClient:
+class BluejayClient(BaseClient):
     """An async client of the Bluejay API.
 
     Use it as an async context manager (or call :meth:`aclose`) so its connection pool is
@@ -62,6 +62,7 @@ class BluejayClient:
             raise ConfigurationError(
                 "no Bluejay API key: pass BluejayClient(api_key=...) or set BLUEJAY_API_KEY"
             )
+        check_secret(key, "Bluejay API key")
         transport = Transport.create(
             base_url=base_url or os.environ.get("BLUEJAY_BASE_URL") or DEFAULT_BASE_URL,
             credentials={"X-API-Key": key},
@@ -75,48 +76,10 @@ class BluejayClient:
         self._attach(transport)
 
     def _attach(self, transport: Transport) -> None:
-        self._transport = transport
+        super()._attach(transport)
         self.simulations = SimulationsResource(transport)
         self.runs = RunsResource(transport)
         self.results = ResultsResource(transport)
-
-    @property
-    def base_url(self) -> str:
-        """The API root requests are sent to."""
-        return self._transport.base_url
-
-    @property
-    def retry(self) -> RetryPolicy:
-        """The retry policy of this client."""
-        return self._transport.retry
-
-    def with_options(
-        self, *, timeout: Timeout | None = None, retry: RetryPolicy | None = None
-    ) -> BluejayClient:
-        """A copy with another timeout and/or retry policy that shares this client's pool.
-
-        The copy is cheap; closing it is a no-op, the original client owns the pool::
-
-            fast = bj.with_options(timeout=2.0, retry=RetryPolicy(max_attempts=1))
-        """
-        copy = object.__new__(BluejayClient)
-        copy._attach(self._transport.with_options(timeout=timeout, retry=retry))
-        return copy
-
-    async def aclose(self) -> None:
-        """Close the connection pool (unless the session was passed in by the caller)."""
-        await self._transport.aclose()
-
-    async def __aenter__(self) -> BluejayClient:
-        return self
-
-    async def __aexit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        await self.aclose()
 
     def __repr__(self) -> str:
         return f"BluejayClient(base_url={self.base_url!r})"

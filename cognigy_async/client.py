@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import logging
 import os
-from types import TracebackType
 
 import aiohttp
 
+from bluejay_async._client_base import BaseClient, check_secret
 from bluejay_async._validation import check_str
 from bluejay_async.errors import ConfigurationError
 from bluejay_async.retry import RetryPolicy
@@ -20,7 +20,7 @@ DEFAULT_BASE_URL = "https://api-trial.cognigy.ai/testing"
 logger = logging.getLogger("cognigy_async")
 
 
-class CognigyClient:
+class CognigyClient(BaseClient):
     """An async client of the Cognigy simulator API.
 
     Use it as an async context manager (or call :meth:`aclose`) so its connection pool is
@@ -81,22 +81,12 @@ class CognigyClient:
             session=session,
             allow_insecure=allow_insecure,
         )
-        self._attach(transport, project_id)
-
-    def _attach(self, transport: Transport, project_id: str | None) -> None:
-        self._transport = transport
         self._project_id = project_id
-        self.runs = RunsResource(transport, project_id)
+        self._attach(transport)
 
-    @property
-    def base_url(self) -> str:
-        """The API root requests are sent to."""
-        return self._transport.base_url
-
-    @property
-    def retry(self) -> RetryPolicy:
-        """The retry policy of this client."""
-        return self._transport.retry
+    def _attach(self, transport: Transport) -> None:
+        super()._attach(transport)
+        self.runs = RunsResource(transport, self._project_id)
 
     @property
     def project_id(self) -> str | None:
@@ -107,35 +97,6 @@ class CognigyClient:
     def auth(self) -> str:
         """How the client authenticates: ``"bearer"`` or ``"api_key"`` (never the secret)."""
         return self._auth
-
-    def with_options(
-        self, *, timeout: Timeout | None = None, retry: RetryPolicy | None = None
-    ) -> CognigyClient:
-        """A copy with another timeout and/or retry policy that shares this client's pool.
-
-        The copy is cheap; closing it is a no-op, the original client owns the pool::
-
-            patient = cg.with_options(timeout=120.0, retry=RetryPolicy(max_attempts=6))
-        """
-        copy = object.__new__(CognigyClient)
-        copy._auth = self._auth
-        copy._attach(self._transport.with_options(timeout=timeout, retry=retry), self._project_id)
-        return copy
-
-    async def aclose(self) -> None:
-        """Close the connection pool (unless the session was passed in by the caller)."""
-        await self._transport.aclose()
-
-    async def __aenter__(self) -> CognigyClient:
-        return self
-
-    async def __aexit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        await self.aclose()
 
     def __repr__(self) -> str:
         return (
@@ -155,21 +116,10 @@ def _credentials(*, api_key: str | None, token: str | None) -> tuple[dict[str, s
         if token is None:
             api_key = os.environ.get("COGNIGY_API_KEY") or None
     if token is not None:
-        return {"Authorization": "Bearer " + _secret(token, "token")}, "bearer"
+        return {"Authorization": "Bearer " + check_secret(token, "Cognigy token")}, "bearer"
     if api_key is not None:
-        return {"X-API-Key": _secret(api_key, "api_key")}, "api_key"
+        return {"X-API-Key": check_secret(api_key, "Cognigy api_key")}, "api_key"
     raise ConfigurationError(
         "no Cognigy credentials: pass CognigyClient(token=...) or CognigyClient(api_key=...), "
         "or set COGNIGY_TOKEN or COGNIGY_API_KEY"
     )
-
-
-def _secret(value: object, name: str) -> str:
-    """A usable credential; the messages never echo it."""
-    if not isinstance(value, str) or not value.strip():
-        raise ConfigurationError(f"the Cognigy {name} must be a non-empty string")
-    if value != value.strip() or any(c in value for c in "\r\n\0"):
-        raise ConfigurationError(
-            f"the Cognigy {name} has surrounding whitespace or a control character"
-        )
-    return value
