@@ -127,6 +127,8 @@ class _Pool:
     def session(self) -> aiohttp.ClientSession:
         if self.closed:
             raise ConfigurationError("the client is closed; create a new one")
+        if self._session is not None and self._session.closed:
+            raise ConfigurationError("the aiohttp session given to the client has been closed")
         if self._session is None:
             connector = aiohttp.TCPConnector(limit=self._max_connections, ttl_dns_cache=300)
             self._session = aiohttp.ClientSession(connector=connector)
