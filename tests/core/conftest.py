@@ -9,7 +9,6 @@ from typing import Any
 import pytest
 import tenacity
 
-import bluejay_async.retry
 from bluejay_async import BluejayClient, RetryPolicy
 from tests.scripted_server import ScriptedServer
 
@@ -65,7 +64,7 @@ def sleeps(monkeypatch: pytest.MonkeyPatch) -> list[float]:
             kwargs["sleep"] = fake_sleep
             super().__init__(*args, **kwargs)
 
-    monkeypatch.setattr(bluejay_async.retry.tenacity, "AsyncRetrying", RecordingRetrying)
+    monkeypatch.setattr(tenacity, "AsyncRetrying", RecordingRetrying)
     return recorded
 
 

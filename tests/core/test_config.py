@@ -369,3 +369,12 @@ async def test_the_unclosed_session_check_would_notice_a_leak() -> None:
         del leaked
         gc.collect()
     assert any("nclosed client session" in str(w.message) for w in caught)
+
+
+async def test_a_closed_session_of_yours_is_a_configuration_error(server: ScriptedServer) -> None:
+    session = aiohttp.ClientSession()
+    await session.close()
+    async with BluejayClient(api_key="k", base_url=server.url, session=session) as bj:
+        with pytest.raises(ConfigurationError, match="session given to the client"):
+            await bj.runs.list(5)
+    assert server.requests == []

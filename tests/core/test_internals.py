@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime, timezone
-from typing import Annotated
+from typing import Annotated, Any, cast
 
 import attrs
 import pytest
@@ -63,7 +63,7 @@ def test_check_instances_checks_nested_records() -> None:
     ):
         check_instances([bad_event], "r", SimulationResults)
 
-    bad_run = attrs.evolve(good, simulation_run=attrs.evolve(good.simulation_run, id=1))
+    bad_run = attrs.evolve(good, simulation_run=attrs.evolve(good.simulation_run, id=cast(Any, 1)))
     with pytest.raises(InvalidRequestError, match=r"r\[0\]\.simulation_run\.id"):
         check_instances([bad_run], "r", SimulationResults)
 

@@ -7,12 +7,11 @@ import logging
 import random
 from datetime import datetime, timedelta, timezone
 from email.utils import format_datetime
-from typing import Any
+from typing import Any, cast
 
 import aiohttp
 import pytest
 
-import bluejay_async.retry
 from bluejay_async import BluejayClient, RetryPolicy
 from bluejay_async.errors import (
     APIConnectionError,
@@ -401,7 +400,7 @@ async def test_deadline_stops_a_long_backoff(
     sleeps: list[float],
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    monkeypatch.setattr(bluejay_async.retry.random, "random", lambda: 1.0)
+    monkeypatch.setattr(random, "random", lambda: 1.0)
     bj = make_client(retry=RetryPolicy(backoff_base=100, backoff_max=100, deadline=10))
     server.script("GET", RUNS, Reply(status=503, json={}))
 
@@ -501,7 +500,9 @@ async def test_post_is_retried_when_the_connection_was_never_established(
     with pytest.raises(ConnectionNotEstablished):
         await bj.simulations.create("a")
 
-    attempts = [r.args[-1] for r in caplog.records if r.name == "bluejay_async"]
+    attempts = [
+        cast(tuple[Any, ...], r.args)[-1] for r in caplog.records if r.name == "bluejay_async"
+    ]
     assert attempts == [1, 2, 3]
     assert len(sleeps) == 2
 
