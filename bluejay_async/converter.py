@@ -20,13 +20,14 @@ import os
 import re
 import types
 import typing
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from datetime import datetime, timedelta, timezone
 from typing import Annotated, Any, TypeVar, get_args, get_origin
 
 import attrs
 import cattrs
 from cattrs.cols import is_sequence, list_structure_factory
+from cattrs.errors import BaseValidationError, ClassValidationError, IterableValidationError
 from cattrs.gen import make_dict_structure_fn, make_dict_unstructure_fn, override
 
 from bluejay_async import _codec
@@ -340,26 +341,36 @@ converter = _build_converter(detailed=False)
 _explaining_converter = _build_converter(detailed=True)
 
 
-def _format_failure(exc: BaseException, _: type | None) -> str:
-    if isinstance(exc, KeyError):
-        return "required field missing"
-    return str(exc) or type(exc).__name__
-
-
-def _explain(data: Any, into: type) -> list[str]:
-    try:
-        _explaining_converter.structure(data, into)
-    except Exception as exc:  # any failure here is what we are explaining
-        return cattrs.transform_error(exc, path="$", format_exception=_format_failure)
-    return []
+def _failures(exc: BaseException, path: str) -> Iterator[str]:
+    """``"<JSON path>: <problem>"`` for every leaf failure under a cattrs validation error."""
+    if isinstance(exc, ClassValidationError):
+        fields, rest = exc.group_exceptions()
+        for inner, field in fields:
+            yield from _failures(inner, f"{path}.{_json_name(exc.cl, field.name)}")
+    elif isinstance(exc, IterableValidationError):
+        items, rest = exc.group_exceptions()
+        for inner, item in items:
+            yield from _failures(inner, f"{path}[{item.index!r}]")
+    elif isinstance(exc, BaseValidationError):
+        rest = list(exc.exceptions)
+    else:
+        problem = "required field missing" if isinstance(exc, KeyError) else str(exc)
+        yield f"{path}: {problem or type(exc).__name__}"
+        return
+    for inner in rest:
+        yield from _failures(inner, path)
 
 
 def explain(data: Any, into: type) -> list[str]:
-    """Every reason ``data`` does not structure into ``into``, as ``"<path>: <problem>"``."""
-    return [
-        f"{path}: {problem}" if problem else path
-        for problem, _, path in (p.rpartition(" @ ") for p in _explain(data, into))
-    ]
+    """Every reason ``data`` does not structure into ``into``, as ``"<JSON path>: <problem>"``.
+
+    Paths use the JSON field names (``$.data[0].createdAt``), not the attribute names.
+    """
+    try:
+        _explaining_converter.structure(data, into)
+    except Exception as exc:  # any failure here is what we are explaining
+        return list(_failures(exc, "$"))
+    return []
 
 
 def structure(data: Any, into: type[T], *, method: str | None = None, url: str | None = None) -> T:

@@ -164,11 +164,11 @@ def test_optional_fields_default_and_null_lists_become_empty() -> None:
 @pytest.mark.parametrize(
     ("mutate", "path"),
     [
-        (lambda r: r.pop("createdBy"), "$.data[0].created_by"),
-        (lambda r: r.update(createdAt="2025-01-01"), "$.data[0].created_at"),
+        (lambda r: r.pop("createdBy"), "$.data[0].createdBy"),
+        (lambda r: r.update(createdAt="2025-01-01"), "$.data[0].createdAt"),
         (lambda r: r.update(sequence="3"), "$.data[0].sequence"),
-        (lambda r: r["successCriteria"][0].pop("params"), "$.data[0].success_criteria[0].params"),
-        (lambda r: r.update(expiresAt=1), "$.data[0].expires_at"),
+        (lambda r: r["successCriteria"][0].pop("params"), "$.data[0].successCriteria[0].params"),
+        (lambda r: r.update(expiresAt=1), "$.data[0].expiresAt"),
     ],
 )
 def test_a_bad_field_raises_response_decode_error_naming_its_path(mutate: Any, path: str) -> None:
