@@ -177,11 +177,11 @@ class _BulkFetch(Generic[K, V]):
         done = 0
         try:
             while True:
-                self._start_requests()
+                timeout = self._start_requests()
                 if not self._finished:
                     if self._keys_done and not self._in_flight and not self._retries:
                         return
-                    await self._wait()
+                    await self._wait(timeout)
                 while self._finished:
                     job, outcome = self._settle(self._finished.popleft())
                     if outcome is None:
@@ -196,14 +196,19 @@ class _BulkFetch(Generic[K, V]):
 
     # --- starting requests ---------------------------------------------------------------
 
-    def _start_requests(self) -> None:
+    def _start_requests(self) -> float | None:
+        """Start what the window allows; returns the seconds until more could start, or ``None``
+        when only a completion (or an arriving key) can let more start."""
         window = self._window
         while len(self._in_flight) < window.limit:
-            if window.send_delay() > 0.0:
-                return
+            delay = window.send_delay()
+            if delay > 0.0:
+                return delay
             job = self._due_retry() or self._next_job()
             if job is None:
-                return
+                if self._retries:
+                    return max(0.0, self._retries[0][0] - time.monotonic())
+                return None
             job.attempts += 1
             if job.attempts == 1:
                 job.started = time.monotonic()
@@ -211,6 +216,7 @@ class _BulkFetch(Generic[K, V]):
             task = asyncio.ensure_future(self._fetch(job.key))
             self._in_flight[task] = job
             task.add_done_callback(self._on_done)
+        return None
 
     def _due_retry(self) -> _Job[K] | None:
         if self._retries and self._retries[0][0] <= time.monotonic():
@@ -273,15 +279,8 @@ class _BulkFetch(Generic[K, V]):
         if waiter is not None and not waiter.done():
             waiter.set_result(None)
 
-    async def _wait(self) -> None:
-        """Sleep until a request completes, a key arrives, or a retry or send slot is due."""
-        timeout = None
-        if len(self._in_flight) < self._window.limit:
-            pacing = self._window.send_delay()
-            if pacing > 0.0:
-                timeout = pacing
-            elif self._retries:
-                timeout = max(0.0, self._retries[0][0] - time.monotonic())
+    async def _wait(self, timeout: float | None) -> None:
+        """Sleep until a request completes, a key arrives, or ``timeout`` seconds pass."""
         loop = asyncio.get_running_loop()
         waiter = self._wakeup = loop.create_future()
         timer = None if timeout is None else loop.call_later(timeout, self._wake)

@@ -387,3 +387,22 @@ async def test_cancelling_stops_a_pending_read_of_an_async_iterable() -> None:
     assert (await anext(results)).key == 1
     await results.aclose()
     assert asyncio.all_tasks() == {asyncio.current_task()}
+
+
+class FlickeringPacer(AdaptiveWindow):
+    """Asks for a short wait that is already over whenever it is asked again."""
+
+    def __init__(self) -> None:
+        super().__init__(2)
+        self.asked = 0
+
+    def send_delay(self) -> float:
+        self.asked += 1
+        return 0.001 if self.asked % 2 else 0.0
+
+
+async def test_a_pacing_wait_that_ends_on_its_own_does_not_stall_the_fetch() -> None:
+    window = FlickeringPacer()
+    results = fetch_many(range(10), Recorder(), window=window, retry=FAST_RETRY)
+    outcomes = await asyncio.wait_for(collect(results), timeout=10)
+    assert sorted(o.key for o in outcomes) == list(range(10))
