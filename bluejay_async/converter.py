@@ -453,12 +453,13 @@ def decode_response(
                 pass  # the pure path decides: same records, same errors
     try:
         data = _codec.loads(raw)
-    except (ValueError, RecursionError):  # the stdlib decoder recurses on nesting
+    except (ValueError, RecursionError) as exc:  # the stdlib decoder recurses on nesting
         where = f" from {method} {url}" if method and url else ""
         raise ResponseDecodeError(
             f"response{where} is not valid JSON: {excerpt(raw) or '<empty body>'}",
             excerpt=excerpt(raw),
             method=method,
             url=url,
+            malformed=isinstance(exc, ValueError),
         ) from None
     return structure(data, into, method=method, url=url)

@@ -97,7 +97,8 @@ class ResponseDecodeError(APIError):
     """A successful response whose body is not valid JSON or does not match the documented schema.
 
     ``path`` is the JSON path of the offending value (``$.simulation_results[0].id``) when the
-    body parsed as JSON but a field had the wrong type or was missing.
+    body parsed as JSON but a field had the wrong type or was missing. ``malformed`` is true when
+    the body is not JSON at all (cut off or garbled in transit); such a GET is retried.
     """
 
     def __init__(
@@ -108,8 +109,10 @@ class ResponseDecodeError(APIError):
         excerpt: str | None = None,
         method: str | None = None,
         url: str | None = None,
+        malformed: bool = False,
     ) -> None:
         super().__init__(message)
+        self.malformed = malformed
         self.path = path
         self.excerpt = excerpt
         self.method = method

@@ -22,6 +22,7 @@ from bluejay_async.errors import (
     APITimeoutError,
     InvalidRequestError,
     RateLimitError,
+    ResponseDecodeError,
 )
 
 __all__ = [
@@ -132,6 +133,9 @@ def should_retry(exc: BaseException, *, policy: RetryPolicy, idempotent: bool) -
             return False
         return idempotent or policy.retry_non_idempotent or exc.status_code == 429
     if isinstance(exc, (APIConnectionError, APITimeoutError)):
+        return idempotent or policy.retry_non_idempotent
+    if isinstance(exc, ResponseDecodeError) and exc.malformed:
+        # Cut off or garbled in transit; a well-formed body of the wrong shape is not retried.
         return idempotent or policy.retry_non_idempotent
     return False
 

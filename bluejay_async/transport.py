@@ -238,9 +238,24 @@ class Transport:
         idempotent = method in _IDEMPOTENT_METHODS
         attempts = itertools.count(1)
         started = time.monotonic()
-        raw: bytes = await self.retry.retrying(idempotent=idempotent)(
-            self._attempt, method, url, params, body, attempts, started
+        decoded: T = await self.retry.retrying(idempotent=idempotent)(
+            self._decoded_attempt, into, method, url, params, body, attempts, started
         )
+        return decoded
+
+    async def _decoded_attempt(
+        self,
+        into: type[T],
+        method: str,
+        url: str,
+        params: Mapping[str, str] | None,
+        body: bytes | None,
+        attempts: itertools.count[int],
+        started: float,
+    ) -> T:
+        # Decoding is part of the attempt: a body cut off mid-JSON is retried like a dropped
+        # connection (for idempotent requests), while a well-formed body of the wrong shape is not.
+        raw = await self._attempt(method, url, params, body, attempts, started)
         return decode_response(raw, into, method=method, url=url)
 
     async def _attempt(

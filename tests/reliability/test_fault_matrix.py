@@ -152,11 +152,12 @@ FAULTS: tuple[Fault, ...] = (
         applied=None,
     ),
     Fault("truncated-body", "truncate", write_error=APIConnectionError, applied=1),
+    # A complete response whose JSON is cut off: a GET is retried like a cut-off body, a POST
+    # (the server has acted) surfaces the error.
     Fault(
         "truncated-json-complete-response",
         "truncate",
         {"broken_json": True},
-        read_error=ResponseDecodeError,
         write_error=ResponseDecodeError,
         applied=1,
     ),
