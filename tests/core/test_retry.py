@@ -557,3 +557,43 @@ async def test_not_found_is_raised_without_waiting(
         await bj.runs.list(5)
 
     assert sleeps == []
+
+
+# --- malformed bodies --------------------------------------------------------------------
+
+
+def test_a_malformed_body_is_retried_only_where_repeating_is_safe() -> None:
+    malformed = ResponseDecodeError("cut off", malformed=True)
+    policy = RetryPolicy()
+    assert should_retry(malformed, policy=policy, idempotent=True)
+    assert not should_retry(malformed, policy=policy, idempotent=False)
+    assert should_retry(malformed, policy=RetryPolicy(retry_non_idempotent=True), idempotent=False)
+    assert not should_retry(ResponseDecodeError("wrong shape"), policy=policy, idempotent=True)
+
+
+async def test_a_get_recovers_from_a_cut_off_json_body(
+    bj: BluejayClient, server: ScriptedServer
+) -> None:
+    server.script("GET", RUNS, Reply(body=b'{"simulation_runs": [{"id"'), OK_RUNS)
+    assert await bj.runs.list(5) == []
+    assert server.count("GET", RUNS) == 2
+
+
+async def test_a_get_with_a_body_of_the_wrong_shape_is_not_retried(
+    bj: BluejayClient, server: ScriptedServer
+) -> None:
+    server.script("GET", RUNS, Reply(json={"simulation_runs": [{"id": "x"}]}), OK_RUNS)
+    with pytest.raises(ResponseDecodeError) as caught:
+        await bj.runs.list(5)
+    assert not caught.value.malformed
+    assert server.count("GET", RUNS) == 1
+
+
+async def test_a_post_with_a_cut_off_json_body_is_not_retried(
+    bj: BluejayClient, server: ScriptedServer
+) -> None:
+    server.script("POST", CREATE, Reply(body=b'{"simulation_id": '), OK_CREATE)
+    with pytest.raises(ResponseDecodeError) as caught:
+        await bj.simulations.create("agent")
+    assert caught.value.malformed
+    assert server.count("POST", CREATE) == 1
