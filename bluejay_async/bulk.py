@@ -10,7 +10,11 @@ failure comes back here, where :func:`~bluejay_async.retry.should_retry` and
 :func:`~bluejay_async.retry.retry_delay` (the SDK's one retry decision) say whether and when to
 try the key again under the client's :class:`~bluejay_async.RetryPolicy`. A retry is a
 re-queue, not a sleep inside a request: a key waiting out its ``Retry-After`` holds no window
-slot, and every 429 reaches the adaptive window, which is how it learns of throttling.
+slot, and every 429 reaches the adaptive window, which is how it learns of throttling. The
+policy's ``max_attempts`` and ``deadline`` count per key.
+
+Memory: the only bodies held are those of requests in flight and outcomes being handed out. A
+sized input (a list, a tuple, ...) has its ids counted up front, to report repeats exactly.
 """
 
 from __future__ import annotations
@@ -45,7 +49,8 @@ K = TypeVar("K")
 V = TypeVar("V")
 
 ProgressCallback = Callable[[int, "int | None"], object]
-"""Called as ``progress(done, total)`` after each outcome; ``total`` is ``None`` for lazy input."""
+"""Called as ``progress(done, total)`` as each outcome is handed out; ``total`` is ``None`` when
+the ids are a lazy iterable whose length is unknown."""
 
 
 @attrs.frozen(slots=True)
@@ -107,7 +112,7 @@ def fetch_many(
             throttles (429, or 503 with ``Retry-After``), and grows back on success.
         retry: whether and when a failed key is tried again (``max_attempts`` and ``deadline``
             count per key).
-        progress: called as ``progress(done, total)`` after each outcome is yielded.
+        progress: called as ``progress(done, total)`` as each outcome is handed out.
 
     Returns:
         An async generator; closing it (``break``, ``aclose()``, cancelling the task) cancels
@@ -184,6 +189,7 @@ class _BulkFetch(Generic[K, V]):
                     await self._wait(timeout)
                 while self._finished:
                     job, outcome = self._settle(self._finished.popleft())
+                    self._start_requests()  # keep the window full while the caller works
                     if outcome is None:
                         continue
                     for _ in range(job.copies):
