@@ -9,8 +9,8 @@ record and no exception.
 The retry rule under test (``bluejay_async.retry.should_retry``): GETs are retried on
 connection errors, timeouts, 408, 429 and 5xx; a POST only where the server cannot have acted
 (connection never established, 429) unless ``retry_non_idempotent=True``; a ``Retry-After``
-beyond ``retry_after_max`` is not waited for; a 2xx body that is not the documented JSON is a
-``ResponseDecodeError`` and is not retried.
+beyond ``retry_after_max`` is not waited for; a 2xx body that is not JSON at all (cut off in
+transit) is retried like a dropped connection, for GETs only.
 """
 
 from __future__ import annotations
@@ -220,6 +220,9 @@ def check_error(error: BaseException, expected: type[APIError], fault: Fault) ->
             assert isinstance(error.body, dict)
     if isinstance(error, RateLimitError) and "retry_after" in fault.options:
         assert error.retry_after == fault.options["retry_after"]
+    if isinstance(error, ResponseDecodeError):  # cut off in transit, not a schema mismatch
+        assert error.malformed
+        assert error.path is None
 
 
 def check_delivery(got: Delivery, fault: Fault, call: Call, sb: Sandbox) -> None:
