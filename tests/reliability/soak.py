@@ -1,7 +1,7 @@
 """The mixed-fault soak: ``retrieve_many`` over thousands of runs and a long Cognigy walk.
 
-A fixed fraction of the sandbox's answers is faulted, drawn from a fixed seed over ten kinds
-of transient fault. The soak reports what was delivered, how many attempts it took, which
+A fixed fraction of the sandbox's answers is faulted, drawn from a fixed seed over eleven
+kinds of transient fault. The soak reports what was delivered, how many attempts it took, which
 faults were seen and the per-attempt latency. It is shared by ``tests/reliability/test_soak.py``
 (bounded for CI) and ``benchmarks/soak.py`` (any size, figures printed).
 """
@@ -28,7 +28,7 @@ LATENCY = 0.75
 POLICY = RetryPolicy(max_attempts=10, backoff_base=0.002, backoff_max=0.05, retry_after_max=1.0)
 """Ten attempts: at a 20% fault rate, a unit failing all ten happens about once in 10^7."""
 
-# (kind, options): ten transient kinds, each recovered from by a retry of a GET.
+# (kind, options): eleven transient kinds, each recovered from by a retry of a GET.
 MIX: tuple[tuple[str, dict[str, Any]], ...] = (
     ("status", {"status": 429}),
     ("status", {"status": 429, "retry_after": 0}),
@@ -39,6 +39,7 @@ MIX: tuple[tuple[str, dict[str, Any]], ...] = (
     ("drop_before", {}),
     ("drop_after", {}),
     ("truncate", {}),
+    ("truncate", {"broken_json": True}),
     ("latency", {"delay": LATENCY}),
 )
 
@@ -76,6 +77,8 @@ class SoakReport:
     """Requests that met at least one fault."""
     faults: dict[str, int]
     """Faults injected, by kind."""
+    statuses: dict[int, int]
+    """Status faults injected, by status code."""
     p50_ms: float
     p99_ms: float
     """Per-attempt latency, from the SDK's DEBUG line of each attempt."""
@@ -86,6 +89,7 @@ class SoakReport:
     def text(self) -> str:
         """The report as printed lines."""
         kinds = ", ".join(f"{k} {n}" for k, n in sorted(self.faults.items()))
+        codes = ", ".join(f"{code} {n}" for code, n in sorted(self.statuses.items()))
         return "\n".join(
             (
                 f"[{self.name}] items {self.items}, delivered {self.delivered} "
@@ -93,7 +97,7 @@ class SoakReport:
                 f"[{self.name}] attempts {self.attempts} over {self.units} units "
                 f"(max {self.max_unit_attempts} per unit), faulted responses {self.faulted} "
                 f"({self.faulted / max(1, self.attempts):.1%})",
-                f"[{self.name}] faults seen: {kinds}",
+                f"[{self.name}] faults seen: {kinds} (status: {codes})",
                 f"[{self.name}] latency per attempt p50 {self.p50_ms:.1f} ms, "
                 f"p99 {self.p99_ms:.1f} ms; {self.seconds:.1f} s",
             )
@@ -120,12 +124,13 @@ def _leaks(logs: RecordingHandler) -> int:
     return sum(1 for text in logs.texts() if CANARY_KEY in text)
 
 
-def _fault_figures(sb: Sandbox) -> tuple[int, dict[str, int]]:
+def _fault_figures(sb: Sandbox) -> tuple[int, dict[str, int], dict[int, int]]:
     faulted = sum(1 for r in sb.request_log if r.fault is not None)
     kinds: Counter[str] = Counter()
     for (_, kind), n in sb.counters.faults.items():
         kinds[kind] += n
-    return faulted, dict(kinds)
+    codes = Counter(r.status for r in sb.request_log if r.fault == "status" and r.status)
+    return faulted, dict(kinds), dict(codes)
 
 
 async def soak_retrieve_many(
@@ -175,7 +180,7 @@ async def soak_retrieve_many(
         seconds = time.perf_counter() - started
         await quiesce(sb, limit=2 * LATENCY)  # abandoned slow requests finish and are logged
         per_unit = Counter(r.match_info["simulation_run_id"] for r in sb.request_log)
-        faulted, kinds = _fault_figures(sb)
+        faulted, kinds, codes = _fault_figures(sb)
         p50, p99 = _latencies(logs, "bluejay_async")
         return SoakReport(
             name="retrieve_many",
@@ -188,6 +193,7 @@ async def soak_retrieve_many(
             max_unit_attempts=max(per_unit.values()),
             faulted=faulted,
             faults=kinds,
+            statuses=codes,
             p50_ms=p50,
             p99_ms=p99,
             seconds=seconds,
@@ -224,7 +230,7 @@ async def soak_cognigy_walk(
         seconds = time.perf_counter() - started
         await quiesce(sb, limit=2 * LATENCY)  # abandoned slow requests finish and are logged
         per_unit = Counter(r.raw_path for r in sb.request_log)
-        faulted, kinds = _fault_figures(sb)
+        faulted, kinds, codes = _fault_figures(sb)
         p50, p99 = _latencies(logs, "cognigy_async")
         return SoakReport(
             name="cognigy walk",
@@ -237,6 +243,7 @@ async def soak_cognigy_walk(
             max_unit_attempts=max(per_unit.values()),
             faulted=faulted,
             faults=kinds,
+            statuses=codes,
             p50_ms=p50,
             p99_ms=p99,
             seconds=seconds,

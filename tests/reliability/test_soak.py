@@ -1,6 +1,6 @@
 """Soak under mixed faults: 5 000 ``retrieve_many`` fetches and a 20 000-run Cognigy walk.
 
-A fifth of the sandbox's answers is faulted (ten kinds, fixed seed). Every item must arrive
+A fifth of the sandbox's answers is faulted (eleven kinds, fixed seed). Every item must arrive
 exactly once, nothing may raise, no unit may take more than ``max_attempts`` attempts, and the
 API key must stay out of every log line. The figures are printed (``pytest -s`` shows them,
 and ``python benchmarks/soak.py`` prints them without pytest).
