@@ -448,8 +448,9 @@ def decode_response(
         if decoder is not None:
             try:
                 return typing.cast(T, decoder.decode(raw))
-            # msgspec raises RecursionError on deeply nested input, even in ignored fields.
-            except (msgspec.ValidationError, msgspec.DecodeError, RecursionError):
+            # msgspec raises RecursionError on deeply nested input, even in ignored fields,
+            # and UnicodeDecodeError on a string value that is not UTF-8.
+            except (msgspec.ValidationError, msgspec.DecodeError, RecursionError, UnicodeError):
                 pass  # the pure path decides: same records, same errors
     try:
         data = _codec.loads(raw)
