@@ -36,6 +36,7 @@ def _healthy(report: SoakReport) -> bool:
         and report.delivered == report.items
         and report.max_unit_attempts <= POLICY.max_attempts
         and report.secret_leaks == 0
+        and report.unhandled == 0
     )
 
 

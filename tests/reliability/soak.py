@@ -8,9 +8,12 @@ faults were seen and the per-attempt latency. It is shared by ``tests/reliabilit
 
 from __future__ import annotations
 
+import asyncio
 import statistics
 import time
 from collections import Counter
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 import attrs
@@ -85,6 +88,8 @@ class SoakReport:
     seconds: float
     secret_leaks: int
     """Log records that show the API key (must be 0)."""
+    unhandled: int
+    """Errors the event loop reported as never handled (must be 0)."""
 
     def text(self) -> str:
         """The report as printed lines."""
@@ -93,7 +98,8 @@ class SoakReport:
         return "\n".join(
             (
                 f"[{self.name}] items {self.items}, delivered {self.delivered} "
-                f"(duplicates {self.duplicates}, failed {len(self.failed)})",
+                f"(duplicates {self.duplicates}, failed {len(self.failed)}, "
+                f"unhandled errors {self.unhandled})",
                 f"[{self.name}] attempts {self.attempts} over {self.units} units "
                 f"(max {self.max_unit_attempts} per unit), faulted responses {self.faulted} "
                 f"({self.faulted / max(1, self.attempts):.1%})",
@@ -118,6 +124,19 @@ def _latencies(logs: RecordingHandler, logger: str) -> tuple[float, float]:
         return (elapsed or [0.0])[0], (elapsed or [0.0])[0]
     cuts = statistics.quantiles(elapsed, n=100, method="inclusive")
     return cuts[49], cuts[98]
+
+
+@contextmanager
+def unhandled_errors() -> Iterator[list[dict[str, Any]]]:
+    """Collect what the running loop reports as unhandled (a task's exception never read...)."""
+    loop = asyncio.get_running_loop()
+    reported: list[dict[str, Any]] = []
+    previous = loop.get_exception_handler()
+    loop.set_exception_handler(lambda _, context: reported.append(context))
+    try:
+        yield reported
+    finally:
+        loop.set_exception_handler(previous)
 
 
 def _leaks(logs: RecordingHandler) -> int:
@@ -163,19 +182,18 @@ async def soak_retrieve_many(
         sb.state.warm()
         run_ids = sorted(sb.state.runs)[:items]
         sb.set_faults(mixed_faults(route, rate))
-        delivered: Counter[int] = Counter()
+        outcomes: Counter[int] = Counter()
         failed: list[Any] = []
         started = time.perf_counter()
-        with recording_logs() as logs:
+        with recording_logs() as logs, unhandled_errors() as unhandled:
             async with BluejayClient(
                 api_key=sb.api_key, base_url=sb.bluejay_url, retry=POLICY, timeout=TIMEOUT
             ) as bj:
                 async for outcome in bj.results.retrieve_many(
                     run_ids, concurrency=concurrency, adaptive=adaptive
                 ):
-                    if outcome.ok:
-                        delivered[outcome.key] += 1
-                    else:
+                    outcomes[outcome.key] += 1
+                    if not outcome.ok:
                         failed.append((outcome.key, outcome.error))
         seconds = time.perf_counter() - started
         await quiesce(sb, limit=2 * LATENCY)  # abandoned slow requests finish and are logged
@@ -185,8 +203,8 @@ async def soak_retrieve_many(
         return SoakReport(
             name="retrieve_many",
             items=items,
-            delivered=len(delivered),
-            duplicates=sum(n - 1 for n in delivered.values()),
+            delivered=len(outcomes) - len(failed),
+            duplicates=sum(n - 1 for n in outcomes.values()),
             failed=failed,
             units=len(per_unit),
             attempts=sb.counters.requests[route],
@@ -198,6 +216,7 @@ async def soak_retrieve_many(
             p99_ms=p99,
             seconds=seconds,
             secret_leaks=_leaks(logs),
+            unhandled=len(unhandled),
         )
 
 
@@ -217,7 +236,7 @@ async def soak_cognigy_walk(
         sb.set_faults(mixed_faults(route, rate))
         delivered: Counter[str] = Counter()
         started = time.perf_counter()
-        with recording_logs() as logs:
+        with recording_logs() as logs, unhandled_errors() as unhandled:
             async with CognigyClient(
                 token=sb.api_key,
                 base_url=sb.cognigy_url,
@@ -248,4 +267,5 @@ async def soak_cognigy_walk(
             p99_ms=p99,
             seconds=seconds,
             secret_leaks=_leaks(logs),
+            unhandled=len(unhandled),
         )

@@ -26,6 +26,7 @@ def check(report: SoakReport, capsys: pytest.CaptureFixture[str]) -> None:
     with capsys.disabled():
         print("\n" + report.text())
     assert report.duplicates == 0
+    assert report.unhandled == 0
     assert report.max_unit_attempts <= POLICY.max_attempts
     # Faults were injected at about the configured rate, and of the kinds of the mix.
     assert 0.5 * FAULT_RATE < report.faulted / report.attempts < 1.5 * FAULT_RATE
