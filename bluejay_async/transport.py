@@ -291,6 +291,7 @@ class Transport:
                     if 300 <= status < 400 and "Location" in response.headers:
                         location = response.headers["Location"]
                         url = self._same_origin_redirect(method, url, location, status)
+                        params = None  # the Location is the whole target, query included
                         continue
                     if status >= 400:
                         resp_headers = dict(response.headers)
