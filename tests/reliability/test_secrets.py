@@ -17,6 +17,7 @@ from contextlib import asynccontextmanager
 from typing import Any
 
 import pytest
+from aiohttp import web
 
 from bluejay_async import BluejayClient, RetryPolicy
 from bluejay_async.errors import (
@@ -252,6 +253,35 @@ async def test_same_origin_redirect_is_followed_with_the_key() -> None:
             assert await bj.runs.list(1) == []
         assert [s.raw_path for s in origin.requests] == ["/v1/get-simulation-runs/1", "/v1/x"]
         assert all(s.headers.get("X-API-Key") == CANARY_KEY for s in origin.requests)
+
+
+async def test_same_origin_redirect_sends_the_query_of_the_location_only() -> None:
+    """The Location of a redirect is the whole target: the first request's query parameters
+    are not appended to it a second time."""
+    seen: list[str] = []
+
+    async def handle(request: web.Request) -> web.StreamResponse:
+        seen.append(request.path_qs)
+        if request.path.endswith("/runs"):
+            raise web.HTTPMovedPermanently(location=f"{request.path}/?{request.query_string}")
+        page = {"limit": 5, "skip": 0, "total": 0, "hasNext": False, "hasPrevious": False}
+        return web.json_response({"data": [], "pagination": page})
+
+    app = web.Application()
+    app.router.add_get("/{tail:.*}", handle)
+    runner = web.AppRunner(app)
+    await runner.setup()
+    try:
+        site = web.TCPSite(runner, "127.0.0.1", 0)
+        await site.start()
+        base = f"http://127.0.0.1:{runner.addresses[0][1]}/testing"
+        async with CognigyClient(token=CANARY_KEY, base_url=base, project_id="p") as cg:
+            await cg.runs.list("s", "b", limit=5)
+    finally:
+        await runner.cleanup()
+    query = "projectId=p&limit=5&skip=0"
+    path = "/testing/simulations/s/batches/b/runs"
+    assert seen == [f"{path}?{query}", f"{path}/?{query}"]
 
 
 # --- plain http ----------------------------------------------------------------------------
