@@ -33,8 +33,6 @@ BATCH_REF = "batch-reliability"
 WALK_PAGE_SIZE = 100
 BULK_IDS = 3
 
-SECRET_HEADERS = ("x-api-key", "authorization")
-
 
 def sandbox_config(**overrides: Any) -> SandboxConfig:
     """The reliability sandbox: the canary key, 250 Cognigy runs per batch (3 pages of 100)."""
@@ -177,13 +175,33 @@ async def deliver(call: Call, clients: Clients, sb: Sandbox) -> Delivery:
     return Delivery(value=value)
 
 
-async def quiesce(sb: Sandbox, *, limit: float = 5.0) -> None:
-    """Wait until the sandbox has finished every request it received (bounded)."""
+async def settle(condition: Callable[[], bool], limit: float = 3.0) -> bool:
+    """Let the loop run until ``condition`` holds (``limit`` seconds at most); whether it does."""
     stop = time.monotonic() + limit
     for _ in itertools.count():
-        if sum(sb.counters.requests.values()) == len(sb.request_log) or time.monotonic() > stop:
-            return
-        await asyncio.sleep(0.01)
+        if condition() or time.monotonic() > stop:
+            break
+        await asyncio.sleep(0.005)
+    return condition()
+
+
+async def quiesce(sb: Sandbox, *, limit: float = 5.0) -> None:
+    """Wait until the sandbox has finished every request it received (bounded)."""
+    await settle(lambda: sum(sb.counters.requests.values()) == len(sb.request_log), limit)
+
+
+@contextmanager
+def loop_reports() -> Iterator[list[dict[str, Any]]]:
+    """Collect what the running loop reports to its exception handler meanwhile (a task's
+    exception never retrieved, an unclosed session or connector...)."""
+    loop = asyncio.get_running_loop()
+    reported: list[dict[str, Any]] = []
+    previous = loop.get_exception_handler()
+    loop.set_exception_handler(lambda _, context: reported.append(context))
+    try:
+        yield reported
+    finally:
+        loop.set_exception_handler(previous)
 
 
 # --- attempts and secrets ------------------------------------------------------------------
@@ -252,6 +270,6 @@ def exception_texts(exc: BaseException) -> list[str]:
 
 
 def assert_secret_free(texts: Iterator[str] | list[str], secret: str = CANARY_KEY) -> None:
-    """Fail if ``secret`` (or its Bearer form) appears in any of ``texts``."""
+    """Fail if ``secret`` appears in any of ``texts``."""
     for text in texts:
         assert secret not in text, f"secret leaked in: {text[:300]}"

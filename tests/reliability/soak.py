@@ -8,12 +8,9 @@ faults were seen and the per-attempt latency. It is shared by ``tests/reliabilit
 
 from __future__ import annotations
 
-import asyncio
 import statistics
 import time
 from collections import Counter
-from collections.abc import Iterator
-from contextlib import contextmanager
 from typing import Any
 
 import attrs
@@ -21,7 +18,13 @@ import attrs
 from bluejay_async import BluejayClient, RetryPolicy
 from bluejay_async.sandbox import FaultRule, Sandbox, SandboxConfig, run_sandbox
 from cognigy_async import CognigyClient
-from tests.reliability.harness import CANARY_KEY, RecordingHandler, quiesce, recording_logs
+from tests.reliability.harness import (
+    CANARY_KEY,
+    RecordingHandler,
+    loop_reports,
+    quiesce,
+    recording_logs,
+)
 
 SEED = 20_240_601
 FAULT_RATE = 0.20
@@ -126,19 +129,6 @@ def _latencies(logs: RecordingHandler, logger: str) -> tuple[float, float]:
     return cuts[49], cuts[98]
 
 
-@contextmanager
-def unhandled_errors() -> Iterator[list[dict[str, Any]]]:
-    """Collect what the running loop reports as unhandled (a task's exception never read...)."""
-    loop = asyncio.get_running_loop()
-    reported: list[dict[str, Any]] = []
-    previous = loop.get_exception_handler()
-    loop.set_exception_handler(lambda _, context: reported.append(context))
-    try:
-        yield reported
-    finally:
-        loop.set_exception_handler(previous)
-
-
 def _leaks(logs: RecordingHandler) -> int:
     return sum(1 for text in logs.texts() if CANARY_KEY in text)
 
@@ -185,7 +175,7 @@ async def soak_retrieve_many(
         outcomes: Counter[int] = Counter()
         failed: list[Any] = []
         started = time.perf_counter()
-        with recording_logs() as logs, unhandled_errors() as unhandled:
+        with recording_logs() as logs, loop_reports() as unhandled:
             async with BluejayClient(
                 api_key=sb.api_key, base_url=sb.bluejay_url, retry=POLICY, timeout=TIMEOUT
             ) as bj:
@@ -236,7 +226,7 @@ async def soak_cognigy_walk(
         sb.set_faults(mixed_faults(route, rate))
         delivered: Counter[str] = Counter()
         started = time.perf_counter()
-        with recording_logs() as logs, unhandled_errors() as unhandled:
+        with recording_logs() as logs, loop_reports() as unhandled:
             async with CognigyClient(
                 token=sb.api_key,
                 base_url=sb.cognigy_url,

@@ -11,14 +11,12 @@ from __future__ import annotations
 
 import asyncio
 import gc
-import itertools
 import os
 import random
 import threading
-import time
 import tracemalloc
 import warnings
-from collections.abc import AsyncIterator, Callable, Iterator
+from collections.abc import AsyncIterator, Iterator
 from contextlib import aclosing, asynccontextmanager, contextmanager
 from typing import Any
 
@@ -36,8 +34,10 @@ from tests.reliability.harness import (
     Clients,
     clients_for,
     deliver,
+    loop_reports,
     recording_logs,
     sandbox_config,
+    settle,
 )
 
 FD_DIR = "/proc/self/fd"
@@ -110,16 +110,6 @@ def fd_count() -> int:
     return len(os.listdir(FD_DIR))
 
 
-async def settle(condition: Callable[[], bool], limit: float = 3.0) -> bool:
-    """Let the loop run until ``condition`` holds (bounded); whether it does."""
-    stop = time.monotonic() + limit
-    for _ in itertools.count():
-        if condition() or time.monotonic() > stop:
-            break
-        await asyncio.sleep(0.005)
-    return condition()
-
-
 def other_tasks() -> set[asyncio.Task[Any]]:
     return asyncio.all_tasks() - {asyncio.current_task()}
 
@@ -136,19 +126,12 @@ async def assert_nothing_pending(clients: Clients) -> None:
 @contextmanager
 def no_unclosed_warnings() -> Iterator[None]:
     """Fail if anything warns or reports "Unclosed" (warnings and the loop's handler)."""
-    loop = asyncio.get_running_loop()
-    reported: list[str] = []
-    previous = loop.get_exception_handler()
-    loop.set_exception_handler(lambda _, context: reported.append(str(context.get("message"))))
-    try:
-        with warnings.catch_warnings(record=True) as caught:
-            warnings.simplefilter("always")
-            yield
-            gc.collect()
-    finally:
-        loop.set_exception_handler(previous)
-    texts = [str(w.message) for w in caught] + reported
-    assert not [t for t in texts if "Unclosed" in t or "unclosed" in t], texts
+    with loop_reports() as reported, warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        yield
+        gc.collect()
+    texts = [str(w.message) for w in caught] + [str(c.get("message")) for c in reported]
+    assert not [t for t in texts if "nclosed" in t], texts
     assert reported == []
 
 
