@@ -97,6 +97,21 @@ async def test_transient_failures_are_retried_under_the_clients_policy(
     assert [type(o.error) for o in outcomes if not o.ok] == [ServerError]
 
 
+async def test_cut_off_bodies_are_retried_like_the_transport_retries_them(
+    client: BluejayClient, sandbox: Sandbox
+) -> None:
+    ids = await run_ids(client)
+    sandbox.set_faults(
+        [
+            FaultRule("truncate", ROUTE, times=2),
+            FaultRule("truncate", ROUTE, broken_json=True, times=2),
+        ]
+    )
+    outcomes = [o async for o in client.results.retrieve_many(ids[:8], concurrency=4)]
+    assert all(o.ok for o in outcomes)
+    assert sandbox.counters.responses[(ROUTE, 200)] >= 8 + 2  # the broken ones were answered too
+
+
 async def test_a_rate_limited_fetch_delivers_everything(
     client: BluejayClient, sandbox: Sandbox
 ) -> None:
