@@ -277,7 +277,7 @@ def _str_or_none(value: Any) -> str | None:
     return value if isinstance(value, str) and value else None
 
 
-def _describe(body: Any, errors: tuple[FieldError, ...]) -> str:
+def _describe(body: Any, errors: tuple[FieldError, ...], raw: bytes) -> str:
     if errors:
         return "; ".join(f"{e.field}: {e.msg}" for e in errors)
     if isinstance(body, dict):
@@ -285,7 +285,10 @@ def _describe(body: Any, errors: tuple[FieldError, ...]) -> str:
             value = body.get(key)
             if isinstance(value, str) and value:
                 return value
-        return excerpt(_codec.dumps(body))
+        try:
+            return excerpt(_codec.dumps(body))
+        except (TypeError, ValueError, RecursionError):  # orjson encodes 255 levels at most
+            return excerpt(raw)
     if isinstance(body, str):
         return excerpt(body.encode())
     return "no body"
@@ -306,7 +309,7 @@ def status_error_from_response(
     errors = _field_errors(body)
     fields = body if isinstance(body, dict) else {}
     trace_id = _str_or_none(fields.get("traceId")) or _first_header(headers, _TRACE_ID_HEADERS)
-    message = f"{status} {cls.__name__} on {method} {url}: {_describe(body, errors)}"
+    message = f"{status} {cls.__name__} on {method} {url}: {_describe(body, errors, raw_body)}"
     if trace_id:
         message += f" (trace id {trace_id})"
     kwargs: dict[str, Any] = {
