@@ -32,12 +32,20 @@ from hypothesis import strategies as st
 
 from bluejay_async import RetryPolicy, _codec, converter
 from bluejay_async.converter import decode_response
-from bluejay_async.errors import InvalidRequestError, NotFoundError, ResponseDecodeError
+from bluejay_async.errors import (
+    InvalidRequestError,
+    NotFoundError,
+    ResponseDecodeError,
+    ServerError,
+    status_error_from_response,
+)
 from bluejay_async.models import ResultUpdated, SimulationCreated, SimulationResults
 from bluejay_async.resources.runs import _RunsBody
 from bluejay_async.sandbox import Sandbox, SandboxConfig, SandboxState, run_sandbox
 from cognigy_async.models import RunsPage
 from tests.reliability.harness import Clients, clients_for, sandbox_config
+
+FAST = RetryPolicy(max_attempts=1)
 
 JSON = Any
 
@@ -311,6 +319,48 @@ def test_deep_nesting(json_backend: str, depth: int, where: str) -> None:
         result = _decode_both(body, into)
     if where == "whole-body":
         assert isinstance(result, ResponseDecodeError)
+
+
+@pytest.mark.parametrize("json_backend", ["orjson", "stdlib"])
+@pytest.mark.parametrize("depth", DEPTHS)
+def test_deeply_nested_error_bodies(json_backend: str, depth: int) -> None:
+    """An error body is parsed for its message; one too deep to parse is kept as text."""
+    nested = b'{"detail": ' + b"[" * depth + b"]" * depth + b"}"
+    with _json_backend(json_backend):
+        error = status_error_from_response(
+            status=500, headers={}, raw_body=nested, method="GET", url="http://127.0.0.1/x"
+        )
+    assert isinstance(error, ServerError)
+    assert isinstance(error.body, (dict, str))
+
+
+# --- requests: bodies the encoder refuses ---------------------------------------------------
+
+
+def _deep_metadata(depth: int) -> dict[str, Any]:
+    node: dict[str, Any] = {}
+    for _ in range(depth):
+        node = {"k": node}
+    return node
+
+
+@pytest.mark.parametrize("json_backend", ["orjson", "stdlib"])
+async def test_bodies_the_encoder_refuses_are_refused_before_sending(json_backend: str) -> None:
+    async with run_sandbox(sandbox_config()) as sb, clients_for(sb, retry=FAST) as clients:
+        bj = clients.bj
+        result = min(sb.state.result_run)
+        calls: list[Callable[[], Awaitable[Any]]] = [
+            lambda: bj.results.update(result, tags=["\ud800"]),
+            lambda: bj.results.update(result, metadata={"k": "\udfff"}),
+            lambda: bj.results.update(result, metadata={"k": {1, 2}}),
+            lambda: bj.results.update(result, metadata=_deep_metadata(100_000)),
+            lambda: bj.simulations.create(agent_id="a", name="\ud800"),
+        ]
+        with _json_backend(json_backend):
+            for call in calls:
+                with pytest.raises(InvalidRequestError):
+                    await call()
+        assert sb.counters.requests == {}
 
 
 # --- requests: ids and query values over real sockets --------------------------------------

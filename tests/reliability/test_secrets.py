@@ -337,6 +337,30 @@ async def test_plain_http_to_loopback_is_allowed(url: str) -> None:
         await client.aclose()
 
 
+UNPARSEABLE = [
+    "http://evil.example\\@127.0.0.1",
+    "http://127.0.0.1:99999",
+    "http://[::1",
+    "http://[::1]evil",
+    "ftp://127.0.0.1",
+    "http://",
+    "127.0.0.1:8080",
+]
+
+
+@pytest.mark.parametrize("url", UNPARSEABLE)
+def test_unusable_base_urls_are_refused_when_the_client_is_made(url: str) -> None:
+    """Refused up front, as a ConfigurationError, never a bare ValueError at the first request,
+    and never read by urllib as one host and by aiohttp as another."""
+    for make in (
+        lambda: BluejayClient(api_key=CANARY_KEY, base_url=url, allow_insecure=True),
+        lambda: CognigyClient(token=CANARY_KEY, base_url=url, allow_insecure=True),
+    ):
+        with pytest.raises(ConfigurationError) as caught:
+            make()
+        assert_secret_free(exception_texts(caught.value))
+
+
 @pytest.mark.parametrize("url", ["https://api.getbluejay.ai", "https://example.com:8443/x"])
 async def test_https_needs_no_opt_in(url: str) -> None:
     for client in _both_clients(url):
