@@ -5,6 +5,8 @@ Responses: whatever JSON (or bytes) a server sends, decoding returns the record 
 path), and both paths agree. Families: arbitrary JSON, real bodies mutated at any path (wrong
 types, deleted fields, nulls), nulls everywhere, huge and odd numbers, deep nesting (with
 orjson and with the stdlib decoder), unicode (any code point, invalid UTF-8), arbitrary bytes.
+Error responses: any status, body and ``Retry-After`` map to the typed status error, with a
+retry wait within the policy's bounds.
 
 Requests: any string or int as an id is percent-encoded into exactly one path segment: the
 sandbox must see the route the call names, with the id, decoded, equal to what was passed;
@@ -33,6 +35,7 @@ from hypothesis import strategies as st
 from bluejay_async import RetryPolicy, _codec, converter
 from bluejay_async.converter import decode_response
 from bluejay_async.errors import (
+    APIStatusError,
     InvalidRequestError,
     NotFoundError,
     ResponseDecodeError,
@@ -41,6 +44,7 @@ from bluejay_async.errors import (
 )
 from bluejay_async.models import ResultUpdated, SimulationCreated, SimulationResults
 from bluejay_async.resources.runs import _RunsBody
+from bluejay_async.retry import parse_retry_after, retry_delay, should_retry
 from bluejay_async.sandbox import Sandbox, SandboxConfig, SandboxState, run_sandbox
 from cognigy_async.models import RunsPage
 from tests.reliability.harness import Clients, clients_for, sandbox_config
@@ -332,6 +336,59 @@ def test_deeply_nested_error_bodies(json_backend: str, depth: int) -> None:
         )
     assert isinstance(error, ServerError)
     assert isinstance(error.body, (dict, str))
+
+
+ERROR_KEYS = ["error", "detail", "message", "code", "field", "traceId", "loc", "msg", "type"]
+error_bodies = st.one_of(
+    st.recursive(
+        leaves,
+        lambda inner: (
+            st.lists(inner, max_size=3)
+            | st.dictionaries(st.sampled_from(ERROR_KEYS) | st.text(max_size=5), inner, max_size=4)
+        ),
+        max_leaves=12,
+    ).map(lambda value: json.dumps(value).encode()),
+    st.binary(max_size=120),
+)
+RETRY_AFTERS = [
+    "1e400",
+    "nan",
+    "-inf",
+    "-1",
+    "99999999999999999999",
+    "Wed, 21 Oct 2015 07:28:00 GMT",
+    "Fri, 31 Dec 9999 23:59:59 GMT",
+    "Mon, 99 Foo 99999 99:99:99 GMT",
+]
+error_headers = st.dictionaries(
+    st.sampled_from(["Retry-After", "retry-after", "X-Request-Id", "x-trace-id"]),
+    st.text(max_size=30) | st.sampled_from(RETRY_AFTERS),
+    max_size=3,
+)
+
+
+@SETTINGS
+@given(status=st.integers(400, 599), raw=error_bodies, headers=error_headers)
+def test_any_error_response_maps_to_a_status_error(
+    status: int, raw: bytes, headers: dict[str, str]
+) -> None:
+    """Whatever the body and headers of an error response, the mapping gives the typed error,
+    and the retry decision a wait within the policy's bounds."""
+    policy = RetryPolicy()
+    error = status_error_from_response(
+        status=status,
+        headers=headers,
+        raw_body=raw,
+        method="GET",
+        url="http://127.0.0.1/x",
+        retry_after=parse_retry_after(headers),
+    )
+    assert isinstance(error, APIStatusError)
+    assert error.status_code == status
+    assert str(error).startswith(str(status))
+    if should_retry(error, policy=policy, idempotent=True):
+        wait = retry_delay(error, attempt=1, policy=policy)
+        assert 0.0 <= wait <= max(policy.retry_after_max, policy.backoff_max)
 
 
 # --- requests: bodies the encoder refuses ---------------------------------------------------
