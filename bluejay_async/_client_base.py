@@ -19,7 +19,7 @@ def check_secret(value: object, name: str) -> str:
     """A usable credential; messages name it but never echo it."""
     if not isinstance(value, str) or not value.strip():
         raise ConfigurationError(f"the {name} must be a non-empty string")
-    if value != value.strip() or any(c in value for c in "\r\n\0"):
+    if value != value.strip() or any(c < " " or c == "\x7f" for c in value):
         raise ConfigurationError(f"the {name} has surrounding whitespace or a control character")
     return value
 

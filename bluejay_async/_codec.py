@@ -31,4 +31,4 @@ def dumps(obj: Any) -> bytes:
     """Encode one JSON document as compact UTF-8 bytes."""
     if _orjson is not None:
         return bytes(_orjson.dumps(obj))
-    return json.dumps(obj, separators=(",", ":"), ensure_ascii=False).encode()
+    return json.dumps(obj, separators=(",", ":"), ensure_ascii=False, allow_nan=False).encode()

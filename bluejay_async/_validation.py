@@ -140,8 +140,7 @@ def _as_sent(record: Any) -> dict[str, Any]:
     """
     cls = type(record)
     return {
-        _json_name(cls, a.name): _as_sent_value(getattr(record, a.name))
-        for a in attrs.fields(cls)
+        _json_name(cls, a.name): _as_sent_value(getattr(record, a.name)) for a in attrs.fields(cls)
     }
 
 

@@ -369,6 +369,16 @@ class Transport:
 
     def _same_origin_redirect(self, method: str, url: str, location: str, status: int) -> str:
         target = urljoin(url, location)
+        if method not in _IDEMPOTENT_METHODS:
+            # Following would send the write again (or turn it into a GET, per RFC 9110): the
+            # server may already have acted on it, so say so instead of guessing.
+            raise APIStatusError(
+                f"{method} {url} was redirected ({status}) to {target}; not followed so that "
+                "the write is never sent twice",
+                status_code=status,
+                method=method,
+                url=url,
+            )
         here, there = urlsplit(url), urlsplit(target)
         if (here.scheme, here.netloc) != (there.scheme, there.netloc):
             raise APIStatusError(

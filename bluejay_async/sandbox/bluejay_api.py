@@ -54,13 +54,13 @@ class BluejayAPI:
             f"{PREFIX}/create-simulation", self.create_simulation, name="create_simulation"
         )
         router.add_get(
-            f"{PREFIX}/get-simulation-runs/{{simulation_id}}",
+            f"{PREFIX}/get-simulation-runs/{{simulation_id:[^/]+}}",
             self.get_simulation_runs,
             name="get_simulation_runs",
             allow_head=False,
         )
         router.add_get(
-            f"{PREFIX}/retrieve-simulation-results/{{simulation_run_id}}",
+            f"{PREFIX}/retrieve-simulation-results/{{simulation_run_id:[^/]+}}",
             self.retrieve_simulation_results,
             name="retrieve_simulation_results",
             allow_head=False,

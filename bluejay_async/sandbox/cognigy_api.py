@@ -173,8 +173,9 @@ class CognigyAPI:
     def add_routes(self, app: web.Application) -> None:
         """Register the runs endpoint (route name ``cognigy_runs``)."""
         app.router.add_get(
-            f"{PREFIX}/simulations/{{simulationReference}}/batches/"
-            "{simulationRunBatchReference}/runs",
+            # [^/]+ rather than the default pattern, which refuses ids holding braces.
+            f"{PREFIX}/simulations/{{simulationReference:[^/]+}}/batches/"
+            "{simulationRunBatchReference:[^/]+}/runs",
             self.list_runs,
             name="cognigy_runs",
             allow_head=False,

@@ -123,6 +123,10 @@ class FaultMiddleware:
     async def _call(self, route: str, request: web.Request, handler: Handler) -> web.StreamResponse:
         try:
             return await handler(request)
+        except ConnectionResetError:
+            # The client hung up before its body was read (e.g. during injected latency):
+            # nothing to answer, and nothing worth aiohttp's "Error handling request" log.
+            return _drop(request)
         except web.HTTPException as exc:
             if exc.status < 400:
                 raise

@@ -22,6 +22,8 @@ from tests.scripted_server import Reply, ScriptedServer, scripted_server
 
 RUNS = "/v1/get-simulation-runs/5"
 OK_RUNS = Reply(json={"simulation_runs": []})
+CREATE = "/v1/create-simulation"
+OK_CREATE = Reply(json={"simulation_id": 1})
 
 
 @pytest.fixture(autouse=True)
@@ -222,6 +224,21 @@ async def test_redirect_to_another_scheme_or_host_is_refused(
     server.script("GET", RUNS, Reply(status=302, json={}, headers={"Location": location}))
     with pytest.raises(APIStatusError, match="another origin"):
         await bj.runs.list(5)
+
+
+@pytest.mark.parametrize("status", [301, 302, 303, 307, 308])
+async def test_a_redirected_post_is_not_followed(
+    server: ScriptedServer, bj: BluejayClient, status: int
+) -> None:
+    server.script("POST", CREATE, Reply(status=status, json={}, headers={"Location": "/v1/x"}))
+    server.script("POST", "/v1/x", OK_CREATE)
+    server.script("GET", "/v1/x", OK_CREATE)
+
+    with pytest.raises(APIStatusError, match="not followed") as info:
+        await bj.simulations.create("agent")
+
+    assert info.value.status_code == status
+    assert [(r.method, r.raw_path) for r in server.requests] == [("POST", CREATE)]
 
 
 async def test_redirect_loop_gives_up(server: ScriptedServer, make_client: MakeClient) -> None:

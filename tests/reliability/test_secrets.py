@@ -12,6 +12,7 @@ fault matrix (``test_fault_matrix.py``) makes the same log and exception checks 
 from __future__ import annotations
 
 import asyncio
+import re
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from typing import Any
@@ -230,7 +231,8 @@ async def test_redirect_to_another_origin_is_refused_without_sending(
                 with pytest.raises(APIStatusError) as caught:
                     await call()
                 assert caught.value.status_code == status
-                assert "another origin" in str(caught.value)
+                # A redirected write is never followed at all; a read only within its origin.
+                assert re.search("another origin|not followed", str(caught.value))
                 assert_secret_free(exception_texts(caught.value))
         assert other.requests == []
         assert len(origin.requests) == len(calls)  # the redirect was not followed, not retried
