@@ -1,15 +1,8 @@
-"""Fixtures of the reliability tests, and the ``soak`` marker."""
+"""Fixtures of the reliability tests (the ``soak`` marker is registered in pyproject.toml)."""
 
 from __future__ import annotations
 
 import pytest
-
-
-def pytest_configure(config: pytest.Config) -> None:
-    """Register the ``soak`` marker (CI runs it by default; ``-m "not soak"`` skips it)."""
-    config.addinivalue_line(
-        "markers", "soak: mixed-fault soak of retrieve_many and a Cognigy walk (runs in CI)"
-    )
 
 
 @pytest.fixture(autouse=True)
