@@ -277,6 +277,37 @@ def throughput_scenario(name: str, url: str, args: argparse.Namespace) -> None:
     _common.print_table(
         ["variant", "req/s", "vs raw", "client CPU ms/req", "peak RSS MiB", "delivered"], rows
     )
+    _print_targets(rounds, latency)
+
+
+TARGETS = {
+    False: (
+        ("sdk", "raw", "throughput, this SDK / raw aiohttp + orjson", ">= 0.6x"),
+        ("sdk", "official", "throughput, this SDK / official bluejay-sdk", ">= 10x"),
+        ("sdk-pure", "raw", "throughput, pure cattrs path / raw aiohttp + orjson", ">= 0.3x"),
+    ),
+    True: (("sdk", "requests", "throughput, this SDK / sequential requests loop", ">= 25x"),),
+}
+"""The issue's targets: (variant, baseline, what, target) per scenario (keyed by latency)."""
+
+
+def _print_targets(rounds: dict[str, list[dict[str, Any]]], latency: bool) -> None:
+    """Each target's ratio, as the median of the per-round ratios."""
+
+    def rate(r: dict[str, Any]) -> float:
+        return float(r["delivered"]) / float(r["wall"])
+
+    lines = []
+    for variant, baseline, what, target in TARGETS[latency]:
+        if variant in rounds and baseline in rounds:
+            pairs = zip(rounds[variant], rounds[baseline], strict=True)
+            ratio = _common.median([rate(a) / rate(b) for a, b in pairs])
+            lines.append(f"- {what}: {ratio:.2f}x (target {target})")
+    if "sdk" in rounds and "raw" in rounds:
+        pairs = zip(rounds["sdk"], rounds["raw"], strict=True)
+        ratio = _common.median([a["rss_mib"] / b["rss_mib"] for a, b in pairs])
+        lines.append(f"- peak RSS, this SDK / raw aiohttp + orjson: {ratio:.2f}x (target < 1.5x)")
+    print("\n" + "\n".join(lines), flush=True)
 
 
 def rate_limited_scenario(url: str, args: argparse.Namespace) -> None:
