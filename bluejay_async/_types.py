@@ -2,9 +2,25 @@
 
 from __future__ import annotations
 
-from typing import Final
+import typing
+from typing import TYPE_CHECKING, Any, Final
 
-__all__ = ["EPOCH_MILLIS", "TZ_AWARE", "WireFormat"]
+__all__ = ["EPOCH_MILLIS", "TZ_AWARE", "JsonList", "WireFormat"]
+
+if TYPE_CHECKING:
+    JsonList = list
+else:
+
+    class JsonList:
+        """``JsonList[X]``: a record field that holds ``list[X]`` and reads JSON ``null`` as ``[]``.
+
+        Type checkers see ``list[X]``. At run time the annotation is ``list[X] | None`` so that
+        msgspec accepts a ``null``; the converter structures ``null`` into ``[]``, and on the
+        msgspec path a post-init hook (see ``converter._empty_null_lists``) does the same.
+        """
+
+        def __class_getitem__(cls, item: Any) -> Any:
+            return typing.Optional[list[item]]  # noqa: UP045 - a runtime type, not an annotation
 
 
 class WireFormat:

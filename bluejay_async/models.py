@@ -17,7 +17,7 @@ from typing import Annotated, Any, Literal
 
 import attrs
 
-from bluejay_async._types import TZ_AWARE
+from bluejay_async._types import TZ_AWARE, JsonList
 
 __all__ = [
     "ActualToolCall",
@@ -144,9 +144,9 @@ class CustomMetric:
     min_value: float | None = None
     max_value: float | None = None
     category: str | None = None
-    tags: list[str] = attrs.field(factory=list)
+    tags: JsonList[str] = attrs.field(factory=list)
     scoring_guidance: str | None = None
-    enum_options: list[str] = attrs.field(factory=list)
+    enum_options: JsonList[str] = attrs.field(factory=list)
     human_edited: bool | None = None
     human_response_value: str | None = None
     human_reasoning: str | None = None
@@ -181,7 +181,7 @@ class Evaluation:
     sentiment_label: str | None = None
     sentiment_score: float | None = None
     sentiment_scores: dict[str, float] | None = None
-    custom_metrics: list[CustomMetric] = attrs.field(factory=list)
+    custom_metrics: JsonList[CustomMetric] = attrs.field(factory=list)
     human_edited: bool | None = None
     human_goal_success: bool | None = None
     human_goal_reasoning: str | None = None
@@ -214,7 +214,7 @@ class Event:
     start_offset_ms: int
     description: str | None = None
     end_offset_ms: int | None = None
-    tags: list[str] = attrs.field(factory=list)
+    tags: JsonList[str] = attrs.field(factory=list)
     metadata: dict[str, Any] | None = None
 
 
@@ -240,8 +240,8 @@ class ToolCallGroup:
     """The expected and actual calls of one tool within a result."""
 
     name: str
-    expected: list[ExpectedToolCall] = attrs.field(factory=list)
-    actual: list[ActualToolCall] = attrs.field(factory=list)
+    expected: JsonList[ExpectedToolCall] = attrs.field(factory=list)
+    actual: JsonList[ActualToolCall] = attrs.field(factory=list)
 
 
 @attrs.frozen(kw_only=True)
@@ -257,12 +257,12 @@ class SimulationResult:
     custom_metrics: dict[str, Any] | list[Any] | None = None
     status: str | None = None
     latency: dict[str, Any] | list[Any] | None = None
-    events: list[Event] = attrs.field(factory=list)
+    events: JsonList[Event] = attrs.field(factory=list)
     transcript_url: str | None = None
     audio_url: str | None = None
-    evaluations: list[Evaluation] = attrs.field(factory=list)
-    tool_calls: list[ToolCallGroup] = attrs.field(factory=list)
-    trace_ids: list[str] = attrs.field(factory=list)
+    evaluations: JsonList[Evaluation] = attrs.field(factory=list)
+    tool_calls: JsonList[ToolCallGroup] = attrs.field(factory=list)
+    trace_ids: JsonList[str] = attrs.field(factory=list)
 
 
 @attrs.frozen(kw_only=True)
@@ -270,7 +270,7 @@ class SimulationResults:
     """The whole body of ``GET /v1/retrieve-simulation-results/{simulation_run_id}``."""
 
     simulation_run: SimulationRunDetail
-    simulation_results: list[SimulationResult] = attrs.field(factory=list)
+    simulation_results: JsonList[SimulationResult] = attrs.field(factory=list)
     status: str | None = "200"
 
 

@@ -6,6 +6,7 @@ from collections.abc import AsyncGenerator
 
 import attrs
 
+from bluejay_async._types import JsonList
 from bluejay_async._validation import path_segment
 from bluejay_async.adaptive import AdaptiveWindow
 from bluejay_async.bulk import Outcome, ProgressCallback, check_progress
@@ -18,7 +19,7 @@ __all__ = ["RunsResource"]
 
 @attrs.frozen(kw_only=True)
 class _RunsBody:
-    simulation_runs: list[SimulationRun] = attrs.field(factory=list)
+    simulation_runs: JsonList[SimulationRun] = attrs.field(factory=list)
 
 
 class RunsResource:
