@@ -5,7 +5,9 @@ from __future__ import annotations
 import typing
 from typing import TYPE_CHECKING, Any, Final
 
-__all__ = ["EPOCH_MILLIS", "TZ_AWARE", "JsonList", "WireFormat"]
+__all__ = ["EPOCH_MILLIS", "TZ_AWARE", "JsonList", "WireFormat", "empty_null_lists"]
+
+C = typing.TypeVar("C", bound=type)
 
 if TYPE_CHECKING:
     JsonList = list
@@ -16,7 +18,7 @@ else:
 
         Type checkers see ``list[X]``. At run time the annotation is ``list[X] | None`` so that
         msgspec accepts a ``null``; the converter structures ``null`` into ``[]``, and on the
-        msgspec path a post-init hook (see ``converter._empty_null_lists``) does the same.
+        msgspec path the hook :func:`empty_null_lists` installs does the same.
         """
 
         def __class_getitem__(cls, item: Any) -> Any:
@@ -49,3 +51,28 @@ except ImportError:  # pragma: no cover - exercised when the fast extra is absen
 
 TZ_AWARE: Final = _tz_aware
 """A ``datetime`` that must carry an offset (msgspec checks it; the pure path assumes UTC)."""
+
+
+def empty_null_lists(cls: C) -> C:
+    """Class decorator (above ``@attrs.frozen``) for records with ``JsonList`` fields.
+
+    msgspec builds a record and then calls its ``__attrs_post_init__``; this installs one that
+    turns a ``None`` left in a ``JsonList`` field by a JSON ``null`` into ``[]``. Installed
+    after attrs created the class, the hook is not called by attrs' own ``__init__``, so the
+    pure path and records built by hand pay nothing for it.
+    """
+    names = tuple(
+        a.name
+        for a in cls.__attrs_attrs__  # type: ignore[attr-defined]
+        if str(a.type).startswith(("JsonList[", "_types.JsonList["))
+    )
+    if not names:
+        raise TypeError(f"{cls.__name__} has no JsonList field")
+
+    def post_init(self: Any) -> None:
+        for name in names:
+            if getattr(self, name) is None:
+                object.__setattr__(self, name, [])
+
+    cls.__attrs_post_init__ = post_init  # type: ignore[attr-defined]
+    return cls

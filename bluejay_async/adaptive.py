@@ -99,6 +99,7 @@ class AdaptiveWindow:
         self._accepted_rate: float | None = None
         self._throttled_at = 0.0
         self._next_send = 0.0
+        self._first_send: float | None = None
 
     @property
     def limit(self) -> int:
@@ -119,6 +120,8 @@ class AdaptiveWindow:
     def on_send(self) -> int:
         """Record that a request starts now; returns the epoch to report its outcome with."""
         self.sent += 1
+        if self._first_send is None:
+            self._first_send = self._clock()
         if self._accepted_rate is not None:
             now = self._clock()
             rate = self._rate_at(now) or _MIN_RATE
@@ -144,9 +147,20 @@ class AdaptiveWindow:
         if not self.adaptive or epoch != self.epoch:
             return
         now = self._clock()
-        horizon = now - self._rate_span
-        accepted = sum(1 for t in self._successes if t >= horizon) / self._rate_span
         current = self._rate_at(now)
+        if current is not None and now - self._throttled_at < self._recovery:
+            # Still climbing back from the last decrease: a throttle now says nothing new
+            # about the rate (the pacer is below it), and lowering again at every random 429
+            # would spiral the rate down. The window still halves.
+            self._shrink_window()
+            return
+        horizon = now - self._rate_span
+        # Successes per second over the span actually observed: early in a fetch, dividing
+        # by the whole span would mistake a short history for a low rate.
+        observed = self._rate_span
+        if self._first_send is not None:
+            observed = min(observed, max(now - self._first_send, 1e-3))
+        accepted = sum(1 for t in self._successes if t >= horizon) / observed
         if accepted > 0.0:
             self._accepted_rate = max(_MIN_RATE, accepted)
         elif current is not None:
@@ -155,6 +169,9 @@ class AdaptiveWindow:
         # else: nothing measured yet and not paced: only the window shrinks.
         self._throttled_at = now
         self._next_send = max(self._next_send, now)
+        self._shrink_window()
+
+    def _shrink_window(self) -> None:
         self._window = max(1.0, self._window * _DECREASE)
         self.epoch += 1
         self.decreases += 1

@@ -434,56 +434,11 @@ def _msgspec_can_decode(t: Any, seen: set[type] | None = None) -> bool:
     return all(_msgspec_can_decode(arg, seen) for arg in get_args(t))
 
 
-def _records_under(t: Any, found: dict[type, None]) -> dict[type, None]:
-    """Every attrs class reachable from ``t`` through its fields' types, in discovery order."""
-    if isinstance(t, type) and attrs.has(t):
-        if t in found:
-            return found
-        found[t] = None
-        hints = typing.get_type_hints(t)
-        for a in attrs.fields(t):
-            _records_under(hints[a.name], found)
-        return found
-    for arg in get_args(t):
-        _records_under(arg, found)
-    return found
-
-
-def _empty_null_lists(cls: type) -> None:
-    """Make msgspec turn a ``null`` in ``cls``'s ``JsonList`` fields into ``[]``.
-
-    msgspec builds the record and then calls ``__attrs_post_init__``; installed after the
-    class was created, that hook is not called by attrs' own ``__init__``, so it costs nothing
-    on the pure path or when users build records.
-    """
-    hints = typing.get_type_hints(cls)
-    names = tuple(
-        a.name
-        for a in attrs.fields(cls)
-        if get_origin(hints[a.name]) in (typing.Union, types.UnionType)
-        and any(get_origin(m) is list for m in get_args(hints[a.name]))
-        and isinstance(a.default, attrs.Factory)  # type: ignore[arg-type]
-    )
-    if not names or hasattr(cls, "__attrs_post_init__"):
-        return
-
-    def empty_null_lists(self: Any) -> None:
-        for name in names:
-            if getattr(self, name) is None:
-                object.__setattr__(self, name, [])
-
-    cls.__attrs_post_init__ = empty_null_lists  # type: ignore[attr-defined]
-
-
 def _fast_decoder(into: type) -> Any:
     try:
         return _fast_decoders[into]
     except KeyError:
-        decoder: Any = None
-        if _msgspec_can_decode(into):
-            for record in _records_under(into, {}):
-                _empty_null_lists(record)
-            decoder = msgspec.json.Decoder(into)
+        decoder: Any = msgspec.json.Decoder(into) if _msgspec_can_decode(into) else None
         _fast_decoders[into] = decoder
         return decoder
 

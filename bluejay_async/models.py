@@ -17,7 +17,7 @@ from typing import Annotated, Any, Literal
 
 import attrs
 
-from bluejay_async._types import TZ_AWARE, JsonList
+from bluejay_async._types import TZ_AWARE, JsonList, empty_null_lists
 
 __all__ = [
     "ActualToolCall",
@@ -132,6 +132,7 @@ class FillerIgnoredLatency:
     p99_filler_ignored_latency: float | None = None
 
 
+@empty_null_lists
 @attrs.frozen(kw_only=True)
 class CustomMetric:
     """One custom metric scored by an evaluation."""
@@ -156,6 +157,7 @@ class CustomMetric:
     last_edited_at: Timestamp | None = None
 
 
+@empty_null_lists
 @attrs.frozen(kw_only=True)
 class Evaluation:
     """The evaluation of one simulated call: goal, hallucination, latency, sentiment, metrics."""
@@ -203,6 +205,7 @@ class Evaluation:
     last_edited_at: Timestamp | None = None
 
 
+@empty_null_lists
 @attrs.frozen(kw_only=True)
 class Event:
     """Something that happened during a call, at an offset from its start.
@@ -235,6 +238,7 @@ class ActualToolCall:
     start_offset_ms: int | None = None
 
 
+@empty_null_lists
 @attrs.frozen(kw_only=True)
 class ToolCallGroup:
     """The expected and actual calls of one tool within a result."""
@@ -244,6 +248,7 @@ class ToolCallGroup:
     actual: JsonList[ActualToolCall] = attrs.field(factory=list)
 
 
+@empty_null_lists
 @attrs.frozen(kw_only=True)
 class SimulationResult:
     """One simulated call of a run, with its evaluations, events and tool calls."""
@@ -265,6 +270,7 @@ class SimulationResult:
     trace_ids: JsonList[str] = attrs.field(factory=list)
 
 
+@empty_null_lists
 @attrs.frozen(kw_only=True)
 class SimulationResults:
     """The whole body of ``GET /v1/retrieve-simulation-results/{simulation_run_id}``."""

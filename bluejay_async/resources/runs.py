@@ -6,7 +6,7 @@ from collections.abc import AsyncGenerator
 
 import attrs
 
-from bluejay_async._types import JsonList
+from bluejay_async._types import JsonList, empty_null_lists
 from bluejay_async._validation import path_segment
 from bluejay_async.adaptive import AdaptiveWindow
 from bluejay_async.bulk import Outcome, ProgressCallback, check_progress
@@ -17,6 +17,7 @@ from bluejay_async.transport import Transport
 __all__ = ["RunsResource"]
 
 
+@empty_null_lists
 @attrs.frozen(kw_only=True)
 class _RunsBody:
     simulation_runs: JsonList[SimulationRun] = attrs.field(factory=list)

@@ -78,6 +78,7 @@ def test_successes_grow_the_window_by_one_per_window_up_to_the_ceiling() -> None
 def test_a_throttle_paces_just_below_the_rate_the_server_accepted() -> None:
     clock = FakeClock()
     window = AdaptiveWindow(32, clock=clock)
+    window.on_send()  # the fetch starts: the accepted rate is measured from here
     for _ in range(200):  # 200 successes over the last second: the server accepts 200/s
         clock.now += 0.005
         window.on_send()
@@ -94,6 +95,7 @@ def test_a_throttle_paces_just_below_the_rate_the_server_accepted() -> None:
 def test_pacing_spaces_requests_at_the_rate() -> None:
     clock = FakeClock()
     window = AdaptiveWindow(32, recovery=100.0, clock=clock)  # a flat cubic: a steady 90/s
+    window.on_send()  # the fetch starts: the accepted rate is measured from here
     for _ in range(100):
         clock.now += 0.01
         window.on_success()
@@ -110,6 +112,7 @@ def test_pacing_spaces_requests_at_the_rate() -> None:
 def test_the_rate_recovers_along_a_cubic_and_then_probes_upwards() -> None:
     clock = FakeClock()
     window = AdaptiveWindow(32, recovery=1.5, clock=clock)
+    window.on_send()  # the fetch starts: the accepted rate is measured from here
     for _ in range(100):
         clock.now += 0.01
         window.on_success()
@@ -129,6 +132,7 @@ def test_the_rate_recovers_along_a_cubic_and_then_probes_upwards() -> None:
 def test_old_successes_do_not_count_towards_the_accepted_rate() -> None:
     clock = FakeClock()
     window = AdaptiveWindow(32, rate_span=1.0, clock=clock)
+    window.on_send()  # the fetch starts: the accepted rate is measured from here
     for _ in range(100):
         window.on_success()
     clock.now += 5.0
@@ -148,7 +152,9 @@ def test_a_throttle_before_any_success_only_shrinks_the_window() -> None:
 def test_throttles_with_nothing_getting_through_halve_the_rate() -> None:
     clock = FakeClock()
     window = AdaptiveWindow(8, rate_span=1.0, clock=clock)
-    for _ in range(40):
+    window.on_send()  # the fetch starts: the accepted rate is measured from here
+    for _ in range(40):  # 40/s over the first second
+        clock.now += 0.025
         window.on_success()
     window.on_throttle(window.on_send())
     assert window.rate == pytest.approx(36.0)
@@ -167,3 +173,32 @@ def test_a_fixed_window_counts_but_never_adapts() -> None:
     assert window.limit == 8
     assert window.rate is None
     assert (window.sent, window.throttles, window.decreases) == (10, 10, 0)
+
+
+def test_an_early_throttle_measures_the_rate_over_the_time_actually_observed() -> None:
+    clock = FakeClock()
+    window = AdaptiveWindow(32, rate_span=1.0, clock=clock)
+    window.on_send()
+    for _ in range(60):  # 200/s for 0.3 s
+        clock.now += 0.005
+        window.on_success()
+    window.on_throttle(window.on_send())
+    assert window.rate == pytest.approx(180.0)  # not 60/s: 0.3 s of history is not a second
+
+
+def test_throttles_while_recovering_shrink_the_window_but_not_the_rate_again() -> None:
+    clock = FakeClock()
+    window = AdaptiveWindow(32, recovery=1.5, clock=clock)
+    window.on_send()
+    for _ in range(100):
+        clock.now += 0.01
+        window.on_success()
+    window.on_throttle(window.on_send())
+    rate, limit = window.rate, window.limit
+    clock.now += 0.5
+    window.on_throttle(window.on_send())  # a random 429 during the recovery
+    assert rate is not None
+    assert window.rate is not None
+    assert window.rate >= rate  # the cubic kept climbing; no second cut
+    assert window.limit == limit // 2
+    assert window.decreases == 2
