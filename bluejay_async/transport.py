@@ -238,6 +238,10 @@ class Transport:
         idempotent = method in _IDEMPOTENT_METHODS
         attempts = itertools.count(1)
         started = time.monotonic()
+        if self.retry.max_attempts == 1:
+            # Nothing to retry (bulk fetches re-queue failures themselves): skip tenacity's
+            # per-call bookkeeping on this hot path.
+            return await self._decoded_attempt(into, method, url, params, body, attempts, started)
         decoded: T = await self.retry.retrying(idempotent=idempotent)(
             self._decoded_attempt, into, method, url, params, body, attempts, started
         )
