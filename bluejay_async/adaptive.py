@@ -14,7 +14,11 @@ Modelled on botocore's adaptive retry mode, with two controls that learn from th
 
 Throttling is one congestion event per round trip, as in TCP: only a throttled request that was
 sent after the last decrease (of the current *epoch*) decreases again, so the 30 requests that
-were already in flight when the server started refusing count once.
+were already in flight when the server started refusing count once. And it must be a pattern:
+throttles are noise (each is retried, nothing slows down) until there are at least 20 answers
+in the last second and more than a quarter of them are throttles, or, once a limit is known,
+a tenth; while the rate climbs back after a decrease, a throttle halves
+the window but does not cut the rate again, so random 429s cannot spiral it down.
 
 The window decides nothing about retrying: that stays in :mod:`bluejay_async.retry`.
 """
@@ -34,6 +38,12 @@ _DECREASE = 0.5
 """Multiplicative decrease of the in-flight window on throttling."""
 _RATE_BACKOFF = 0.9
 """The send rate after a throttle, as a fraction of the measured accepted rate."""
+_NOISE = 0.1
+"""Throttles up to this fraction of the answers over the rate span are not a rate limit."""
+_FIRST_LIMIT = 0.25
+"""The fraction that shows a limit when none is known yet (random 429s must not start pacing)."""
+_MIN_SAMPLE = 20
+"""Answers over the rate span needed before throttles are read as a limit."""
 _MIN_RATE = 1.0
 """The send rate never drops below one request per second."""
 _BURST = 2.0
@@ -96,10 +106,10 @@ class AdaptiveWindow:
         self._clock = clock
         self._window = float(ceiling)
         self._successes: deque[float] = deque()
+        self._throttled: deque[float] = deque()
         self._accepted_rate: float | None = None
         self._throttled_at = 0.0
         self._next_send = 0.0
-        self._first_send: float | None = None
 
     @property
     def limit(self) -> int:
@@ -120,8 +130,6 @@ class AdaptiveWindow:
     def on_send(self) -> int:
         """Record that a request starts now; returns the epoch to report its outcome with."""
         self.sent += 1
-        if self._first_send is None:
-            self._first_send = self._clock()
         if self._accepted_rate is not None:
             now = self._clock()
             rate = self._rate_at(now) or _MIN_RATE
@@ -134,35 +142,34 @@ class AdaptiveWindow:
             return
         if self._window < self.ceiling:
             self._window = min(float(self.ceiling), self._window + 1.0 / self._window)
-        now = self._clock()
-        successes = self._successes
-        successes.append(now)
-        horizon = now - self._rate_span
-        while successes[0] < horizon:
-            successes.popleft()
+        self._remember(self._successes)
 
     def on_throttle(self, epoch: int) -> None:
         """A request sent in ``epoch`` was throttled: decrease, once per epoch."""
         self.throttles += 1
-        if not self.adaptive or epoch != self.epoch:
+        if not self.adaptive:
             return
-        now = self._clock()
-        current = self._rate_at(now)
-        if current is not None and now - self._throttled_at < self._recovery:
-            # Still climbing back from the last decrease: a throttle now says nothing new
-            # about the rate (the pacer is below it), and lowering again at every random 429
-            # would spiral the rate down. The window still halves.
-            self._shrink_window()
+        now = self._remember(self._throttled)
+        if epoch != self.epoch:
             return
         horizon = now - self._rate_span
-        # Successes per second over the span actually observed: early in a fetch, dividing
-        # by the whole span would mistake a short history for a low rate.
-        observed = self._rate_span
-        if self._first_send is not None:
-            observed = min(observed, max(now - self._first_send, 1e-3))
-        accepted = sum(1 for t in self._successes if t >= horizon) / observed
-        if accepted > 0.0:
-            self._accepted_rate = max(_MIN_RATE, accepted)
+        accepted = sum(1 for t in self._successes if t >= horizon)
+        refused = sum(1 for t in self._throttled if t >= horizon)
+        answers = accepted + refused
+        threshold = _NOISE if self._accepted_rate is not None else _FIRST_LIMIT
+        if answers < _MIN_SAMPLE or refused <= threshold * answers:
+            return  # a few 429s among many answers are noise, not a limit: only retried
+        current = self._rate_at(now)
+        if current is not None and now - self._throttled_at < self._recovery:
+            # A throttle while the rate climbs back says nothing new about it (the pacer is
+            # below it), and cutting it again at each would spiral it down. The window halves.
+            self._shrink_window()
+            return
+        # Successes per second over the whole span, however young the fetch: a token
+        # bucket's burst is typically a second's worth, and dividing by a shorter history
+        # would read that burst as the rate and send far over it.
+        if accepted:
+            self._accepted_rate = max(_MIN_RATE, accepted / self._rate_span)
         elif current is not None:
             # Nothing got through lately: halve whatever rate we were sending at.
             self._accepted_rate = max(_MIN_RATE, current * _DECREASE)
@@ -170,6 +177,15 @@ class AdaptiveWindow:
         self._throttled_at = now
         self._next_send = max(self._next_send, now)
         self._shrink_window()
+
+    def _remember(self, times: deque[float]) -> float:
+        """Record an answer now in ``times``, forget those older than the span; returns now."""
+        now = self._clock()
+        times.append(now)
+        horizon = now - self._rate_span
+        while times[0] < horizon:
+            times.popleft()
+        return now
 
     def _shrink_window(self) -> None:
         self._window = max(1.0, self._window * _DECREASE)

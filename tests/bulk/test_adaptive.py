@@ -16,6 +16,12 @@ class FakeClock:
         return self.now
 
 
+def throttle_wave(window: AdaptiveWindow, requests: int) -> None:
+    """Send ``requests`` at once and have them all refused, as a limited server does."""
+    for epoch in [window.on_send() for _ in range(requests)]:
+        window.on_throttle(epoch)
+
+
 def status_error(cls: type, status: int, headers: dict[str, str] | None = None) -> ServerError:
     return cls(f"{status}", status_code=status, method="GET", url="u", headers=headers or {})  # type: ignore[no-any-return]
 
@@ -44,28 +50,28 @@ def test_a_fresh_window_is_full_and_unpaced() -> None:
 
 
 def test_a_throttle_halves_the_window_once_per_epoch() -> None:
-    window = AdaptiveWindow(16, clock=FakeClock())
-    epochs = [window.on_send() for _ in range(16)]
+    window = AdaptiveWindow(32, clock=FakeClock())
+    epochs = [window.on_send() for _ in range(32)]
     assert set(epochs) == {0}
     for epoch in epochs:  # the whole first wave comes back throttled
         window.on_throttle(epoch)
-    assert window.limit == 8
-    assert (window.throttles, window.decreases, window.epoch) == (16, 1, 1)
+    assert window.limit == 16
+    assert (window.throttles, window.decreases, window.epoch) == (32, 1, 1)
     window.on_throttle(window.on_send())  # a request sent after the decrease decreases again
-    assert window.limit == 4
+    assert window.limit == 8
     assert window.decreases == 2
 
 
 def test_the_window_never_drops_below_one() -> None:
     window = AdaptiveWindow(2, clock=FakeClock())
     for _ in range(5):
-        window.on_throttle(window.on_send())
+        throttle_wave(window, 25)
     assert window.limit == 1
 
 
 def test_successes_grow_the_window_by_one_per_window_up_to_the_ceiling() -> None:
     window = AdaptiveWindow(8, clock=FakeClock())
-    window.on_throttle(window.on_send())
+    throttle_wave(window, 25)
     assert window.limit == 4
     for _ in range(5):  # 1/4 + 1/4.25 + ...: one more slot per window's worth of successes
         window.on_success()
@@ -83,7 +89,7 @@ def test_a_throttle_paces_just_below_the_rate_the_server_accepted() -> None:
         clock.now += 0.005
         window.on_send()
         window.on_success()
-    window.on_throttle(window.on_send())
+    throttle_wave(window, 80)
     assert window.rate == pytest.approx(180.0)
     assert window.send_delay() == 0.0
     window.on_send()
@@ -99,7 +105,7 @@ def test_pacing_spaces_requests_at_the_rate() -> None:
     for _ in range(100):
         clock.now += 0.01
         window.on_success()
-    window.on_throttle(window.on_send())
+    throttle_wave(window, 40)
     started = 0
     for _ in range(2000):  # one simulated second, in 0.5 ms steps
         clock.now += 0.0005
@@ -116,7 +122,7 @@ def test_the_rate_recovers_along_a_cubic_and_then_probes_upwards() -> None:
     for _ in range(100):
         clock.now += 0.01
         window.on_success()
-    window.on_throttle(window.on_send())
+    throttle_wave(window, 40)
     rates = []
     for _ in range(6):
         rates.append(window.rate)
@@ -138,13 +144,13 @@ def test_old_successes_do_not_count_towards_the_accepted_rate() -> None:
     clock.now += 5.0
     for _ in range(10):
         window.on_success()
-    window.on_throttle(window.on_send())
+    throttle_wave(window, 15)
     assert window.rate == pytest.approx(9.0)
 
 
 def test_a_throttle_before_any_success_only_shrinks_the_window() -> None:
     window = AdaptiveWindow(8, clock=FakeClock())
-    window.on_throttle(window.on_send())
+    throttle_wave(window, 25)
     assert window.limit == 4
     assert window.rate is None
 
@@ -156,12 +162,12 @@ def test_throttles_with_nothing_getting_through_halve_the_rate() -> None:
     for _ in range(40):  # 40/s over the first second
         clock.now += 0.025
         window.on_success()
-    window.on_throttle(window.on_send())
+    throttle_wave(window, 20)
     assert window.rate == pytest.approx(36.0)
     clock.now += 2.0  # nothing succeeded in the last second
     rate_before = window.rate
     assert rate_before is not None
-    window.on_throttle(window.on_send())
+    throttle_wave(window, 25)
     assert window.rate == pytest.approx(rate_before * 0.5 * 0.9)
 
 
@@ -175,15 +181,34 @@ def test_a_fixed_window_counts_but_never_adapts() -> None:
     assert (window.sent, window.throttles, window.decreases) == (10, 10, 0)
 
 
-def test_an_early_throttle_measures_the_rate_over_the_time_actually_observed() -> None:
+def test_an_early_throttle_measures_the_rate_over_a_whole_second() -> None:
     clock = FakeClock()
     window = AdaptiveWindow(32, rate_span=1.0, clock=clock)
-    window.on_send()
-    for _ in range(60):  # 200/s for 0.3 s
+    for _ in range(60):  # 200/s for 0.3 s: the bucket's burst, not its rate
         clock.now += 0.005
         window.on_success()
-    window.on_throttle(window.on_send())
-    assert window.rate == pytest.approx(180.0)  # not 60/s: 0.3 s of history is not a second
+    throttle_wave(window, 30)
+    assert window.rate == pytest.approx(54.0)  # 60 accepted in the last second, less a tenth
+
+
+def test_a_few_answers_are_too_few_to_show_a_limit() -> None:
+    window = AdaptiveWindow(8, clock=FakeClock())
+    throttle_wave(window, 19)
+    assert (window.limit, window.decreases, window.throttles) == (8, 0, 19)
+    throttle_wave(window, 1)
+    assert window.limit == 4
+
+
+def test_a_few_throttles_among_many_answers_are_noise() -> None:
+    clock = FakeClock()
+    window = AdaptiveWindow(32, clock=clock)
+    for _ in range(10):
+        for _ in range(19):
+            clock.now += 0.005
+            window.on_success()
+        window.on_throttle(window.on_send())  # one 429 in twenty
+    assert (window.limit, window.rate, window.decreases) == (32, None, 0)
+    assert window.throttles == 10
 
 
 def test_throttles_while_recovering_shrink_the_window_but_not_the_rate_again() -> None:
@@ -193,10 +218,10 @@ def test_throttles_while_recovering_shrink_the_window_but_not_the_rate_again() -
     for _ in range(100):
         clock.now += 0.01
         window.on_success()
-    window.on_throttle(window.on_send())
+    throttle_wave(window, 40)
     rate, limit = window.rate, window.limit
     clock.now += 0.5
-    window.on_throttle(window.on_send())  # a random 429 during the recovery
+    throttle_wave(window, 20)  # the limit pushes back while the rate climbs
     assert rate is not None
     assert window.rate is not None
     assert window.rate >= rate  # the cubic kept climbing; no second cut
