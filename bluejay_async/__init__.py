@@ -8,6 +8,7 @@ async with BluejayClient() as bj:
 
 __version__ = "0.1.0"
 
+from bluejay_async.bulk import Outcome
 from bluejay_async.client import BluejayClient
 from bluejay_async.models import (
     ActualToolCall,
@@ -42,6 +43,7 @@ __all__ = [
     "ExpectedToolCall",
     "FillerIgnoredLatency",
     "Latency",
+    "Outcome",
     "ParticipantRole",
     "ResultUpdated",
     "RetryPolicy",
