@@ -13,6 +13,13 @@ re-queue, not a sleep inside a request: a key waiting out its ``Retry-After`` ho
 slot, and every 429 reaches the adaptive window, which is how it learns of throttling. The
 policy's ``max_attempts`` and ``deadline`` count per key.
 
+Decoding: a fetch may return the raw body and leave turning it into a value to ``decode``, which
+runs as the outcome is handed out. Requests complete in bursts (one turn of the event loop can
+finish dozens), and decoding each inside its task would keep that many decoded bodies alive at
+once: thousands of container objects that set off the cyclic garbage collector, again and again,
+over records about to be dropped anyway. Decoded on delivery, only the outcome in the caller's
+hands is a record; the others wait as bytes, which the collector never scans.
+
 Memory: the only bodies held are those of requests in flight and outcomes being handed out. A
 sized input (a list, a tuple, ...) has its ids counted up front, to report repeats exactly.
 """
@@ -35,7 +42,7 @@ from collections.abc import (
     Iterable,
     Iterator,
 )
-from typing import Any, Generic, TypeVar
+from typing import Any, Generic, TypeVar, overload
 
 import attrs
 
@@ -47,6 +54,7 @@ __all__ = ["Outcome", "ProgressCallback", "check_progress", "fetch_many"]
 
 K = TypeVar("K")
 V = TypeVar("V")
+R = TypeVar("R")
 
 ProgressCallback = Callable[[int, "int | None"], object]
 """Called as ``progress(done, total)`` as each outcome is handed out; ``total`` is ``None`` when
@@ -91,6 +99,7 @@ class _Job(Generic[K]):
     epoch: int = 0
 
 
+@overload
 def fetch_many(
     keys: Iterable[K] | AsyncIterable[K],
     fetch: Callable[[K], Awaitable[V]],
@@ -98,7 +107,30 @@ def fetch_many(
     window: AdaptiveWindow,
     retry: RetryPolicy,
     progress: ProgressCallback | None = None,
-) -> AsyncGenerator[Outcome[K, V], None]:
+) -> AsyncGenerator[Outcome[K, V], None]: ...
+
+
+@overload
+def fetch_many(
+    keys: Iterable[K] | AsyncIterable[K],
+    fetch: Callable[[K], Awaitable[R]],
+    *,
+    decode: Callable[[K, R], V],
+    window: AdaptiveWindow,
+    retry: RetryPolicy,
+    progress: ProgressCallback | None = None,
+) -> AsyncGenerator[Outcome[K, V], None]: ...
+
+
+def fetch_many(
+    keys: Iterable[K] | AsyncIterable[K],
+    fetch: Callable[[K], Awaitable[Any]],
+    *,
+    decode: Callable[[K, Any], Any] | None = None,
+    window: AdaptiveWindow,
+    retry: RetryPolicy,
+    progress: ProgressCallback | None = None,
+) -> AsyncGenerator[Outcome[K, Any], None]:
     """Fetch every key concurrently and yield one :class:`Outcome` per key, as each completes.
 
     Args:
@@ -107,6 +139,10 @@ def fetch_many(
             list, a tuple, ...) every repeat is fetched once and reported once per occurrence.
         fetch: sends one attempt for one key (no retries of its own); a failure must be an
             :class:`~bluejay_async.errors.APIError`. Any other exception is a bug and propagates.
+        decode: optional second half of an attempt, ``decode(key, fetched) -> value``, run as
+            the outcome is handed out rather than inside the request's task (see the module
+            notes). An :class:`~bluejay_async.errors.APIError` it raises counts as the attempt
+            failing: a body cut off mid-JSON is re-queued like a dropped connection.
         window: how many requests may be in flight and how fast they may start, e.g.
             ``AdaptiveWindow(concurrency)``; it shrinks and paces requests when the server
             throttles (429, or 503 with ``Retry-After``), and grows back on success.
@@ -133,7 +169,7 @@ def fetch_many(
             copies = Counter(keys)
         except TypeError:
             raise InvalidRequestError("ids must be hashable", param="ids") from None
-    return _BulkFetch(keys, copies, fetch, window, retry, progress).run()
+    return _BulkFetch(keys, copies, fetch, decode, window, retry, progress).run()
 
 
 def check_progress(progress: ProgressCallback | None) -> None:
@@ -149,7 +185,8 @@ class _BulkFetch(Generic[K, V]):
         self,
         keys: Iterable[K] | AsyncIterable[K],
         copies: Counter[K] | None,
-        fetch: Callable[[K], Awaitable[V]],
+        fetch: Callable[[K], Awaitable[Any]],
+        decode: Callable[[K, Any], V] | None,
         window: AdaptiveWindow,
         policy: RetryPolicy,
         progress: ProgressCallback | None,
@@ -158,12 +195,13 @@ class _BulkFetch(Generic[K, V]):
         self._copies = copies
         self._total = None if copies is None else sum(copies.values())
         self._fetch = fetch
+        self._decode = decode
         self._window = window
         self._policy = policy
         self._progress = progress
         self._pending: dict[K, _Job[K]] = {}
-        self._in_flight: dict[asyncio.Future[V], _Job[K]] = {}
-        self._finished: deque[asyncio.Future[V]] = deque()
+        self._in_flight: dict[asyncio.Future[Any], _Job[K]] = {}
+        self._finished: deque[asyncio.Future[Any]] = deque()
         self._retries: list[tuple[float, int, _Job[K]]] = []
         self._sequence = itertools.count()
         self._sync_keys: Iterator[K] | None = None
@@ -276,7 +314,7 @@ class _BulkFetch(Generic[K, V]):
 
     # --- completing requests -------------------------------------------------------------
 
-    def _on_done(self, task: asyncio.Future[V]) -> None:
+    def _on_done(self, task: asyncio.Future[Any]) -> None:
         self._finished.append(task)
         self._wake(task)
 
@@ -297,17 +335,23 @@ class _BulkFetch(Generic[K, V]):
             if timer is not None:
                 timer.cancel()
 
-    def _settle(self, task: asyncio.Future[V]) -> tuple[_Job[K], Outcome[K, V] | None]:
+    def _settle(self, task: asyncio.Future[Any]) -> tuple[_Job[K], Outcome[K, V] | None]:
         """The outcome of a finished request, or ``None`` when its key was re-queued."""
         job = self._in_flight.pop(task)
         exc = task.exception()
         if exc is None:
             self._window.on_success()
-            del self._pending[job.key]
-            return job, Outcome(job.key, task.result())
-        if not isinstance(exc, APIError):
+            decode = self._decode
+            try:
+                value = task.result() if decode is None else decode(job.key, task.result())
+            except APIError as decode_error:
+                exc = decode_error
+            else:
+                del self._pending[job.key]
+                return job, Outcome(job.key, value)
+        elif not isinstance(exc, APIError):
             raise exc
-        if is_throttle(exc):
+        elif is_throttle(exc):
             self._window.on_throttle(job.epoch)
         else:
             self._window.on_success()

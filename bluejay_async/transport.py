@@ -227,7 +227,45 @@ class Transport:
         json: Any = None,
     ) -> T:
         """Send one API call with retries and decode its JSON body into ``into``."""
-        url = self.base_url + path
+        url, body = self._prepare(path, params, json)
+        attempts = itertools.count(1)
+        started = time.monotonic()
+        if self.retry.max_attempts == 1:
+            # Nothing to retry: skip tenacity's per-call bookkeeping on this hot path.
+            return await self._decoded_attempt(into, method, url, params, body, attempts, started)
+        decoded: T = await self.retry.retrying(idempotent=method in _IDEMPOTENT_METHODS)(
+            self._decoded_attempt, into, method, url, params, body, attempts, started
+        )
+        return decoded
+
+    async def request_bytes(
+        self, method: str, path: str, *, params: Mapping[str, str] | None = None
+    ) -> bytes:
+        """Send one API call with retries and return its successful body undecoded.
+
+        For callers that decode later (bulk fetches decode each body as it is handed out);
+        they pass the body to :func:`~bluejay_async.converter.decode_response` with
+        :meth:`url` for the error messages. A body cut off mid-JSON is not retried here, as
+        nothing here reads it: that is the caller's to decide.
+        """
+        url, body = self._prepare(path, params, None)
+        attempts = itertools.count(1)
+        started = time.monotonic()
+        if self.retry.max_attempts == 1:
+            return await self._attempt(method, url, params, body, attempts, started)
+        raw: bytes = await self.retry.retrying(idempotent=method in _IDEMPOTENT_METHODS)(
+            self._attempt, method, url, params, body, attempts, started
+        )
+        return raw
+
+    def url(self, path: str) -> str:
+        """The absolute URL of an API path."""
+        return self.base_url + path
+
+    def _prepare(
+        self, path: str, params: Mapping[str, str] | None, json: Any
+    ) -> tuple[str, bytes | None]:
+        """The URL and the encoded body of a request, or a typed error before anything is sent."""
         if params is not None:
             _check_params(params)
         try:
@@ -235,17 +273,7 @@ class Transport:
         # orjson raises TypeError; the stdlib encoder also UnicodeEncodeError and RecursionError.
         except (TypeError, ValueError, RecursionError) as exc:
             raise InvalidRequestError(f"request body is not JSON-serialisable: {exc}") from None
-        idempotent = method in _IDEMPOTENT_METHODS
-        attempts = itertools.count(1)
-        started = time.monotonic()
-        if self.retry.max_attempts == 1:
-            # Nothing to retry (bulk fetches re-queue failures themselves): skip tenacity's
-            # per-call bookkeeping on this hot path.
-            return await self._decoded_attempt(into, method, url, params, body, attempts, started)
-        decoded: T = await self.retry.retrying(idempotent=idempotent)(
-            self._decoded_attempt, into, method, url, params, body, attempts, started
-        )
-        return decoded
+        return self.base_url + path, body
 
     async def _decoded_attempt(
         self,

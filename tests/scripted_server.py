@@ -46,9 +46,7 @@ class ScriptedServer:
 
     url: str = ""
     requests: list[Seen] = attrs.field(factory=list)
-    _queues: dict[tuple[str, str], deque[Reply]] = attrs.field(
-        factory=lambda: defaultdict(deque)
-    )
+    _queues: dict[tuple[str, str], deque[Reply]] = attrs.field(factory=lambda: defaultdict(deque))
 
     def script(self, method: str, path: str, *replies: Reply) -> None:
         self._queues[(method, path)].extend(replies)

@@ -13,7 +13,7 @@ from bluejay_async._validation import (
 )
 from bluejay_async.adaptive import AdaptiveWindow
 from bluejay_async.bulk import Outcome, ProgressCallback, fetch_many
-from bluejay_async.converter import unstructure
+from bluejay_async.converter import decode_response, unstructure
 from bluejay_async.errors import InvalidRequestError
 from bluejay_async.models import Event, ResultUpdated, SimulationResults, ToolCall, TranscriptEntry
 from bluejay_async.retry import RetryPolicy
@@ -39,8 +39,7 @@ class ResultsResource:
             NotFoundError: no such run.
             ResponseDecodeError: the body does not match the documented schema.
         """
-        path = "/v1/retrieve-simulation-results/" + path_segment(run_id, "run_id")
-        return await self._transport.request("GET", path, into=SimulationResults)
+        return await self._transport.request("GET", _results_path(run_id), into=SimulationResults)
 
     def retrieve_many(
         self,
@@ -80,12 +79,19 @@ class ResultsResource:
         progress: ProgressCallback | None,
     ) -> AsyncGenerator[Outcome[RunId, SimulationResults], None]:
         # One attempt per request: fetch_many decides the retries, so it sees every 429.
-        single_attempt = ResultsResource(
-            self._transport.with_options(retry=RetryPolicy(max_attempts=1))
-        )
+        transport = self._transport.with_options(retry=RetryPolicy(max_attempts=1))
+
+        async def fetch(run_id: RunId) -> bytes:
+            return await transport.request_bytes("GET", _results_path(run_id))
+
+        def decode(run_id: RunId, raw: bytes) -> SimulationResults:
+            url = transport.url(_results_path(run_id))
+            return decode_response(raw, SimulationResults, method="GET", url=url)
+
         return fetch_many(
             run_ids,
-            single_attempt.retrieve,
+            fetch,
+            decode=decode,
             window=window,
             retry=self._transport.retry,
             progress=progress,
@@ -139,3 +145,7 @@ class ResultsResource:
         return await self._transport.request(
             "POST", "/v1/update-simulation-result", json=body, into=ResultUpdated
         )
+
+
+def _results_path(run_id: int | str) -> str:
+    return "/v1/retrieve-simulation-results/" + path_segment(run_id, "run_id")

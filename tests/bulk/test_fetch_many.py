@@ -17,6 +17,7 @@ from bluejay_async.errors import (
     InvalidRequestError,
     NotFoundError,
     RateLimitError,
+    ResponseDecodeError,
     ServerError,
 )
 from bluejay_async.retry import RetryPolicy
@@ -166,6 +167,69 @@ async def test_retryable_failures_are_retried_under_the_policy() -> None:
     assert isinstance(outcomes["broken"].error, ServerError)
     assert fetch.calls["broken"] == FAST_RETRY.max_attempts
     assert outcomes["fine"].ok
+
+
+class Decoder:
+    """A ``decode`` step that records when it runs; ``plan`` scripts failures per key."""
+
+    def __init__(self, plan: dict[Any, list[BaseException]] | None = None) -> None:
+        self.plan = plan or {}
+        self.calls: Counter[Any] = Counter()
+
+    def __call__(self, key: Any, fetched: str) -> str:
+        self.calls[key] += 1
+        failures = self.plan.get(key)
+        if failures:
+            raise failures.pop(0)
+        return fetched.upper()
+
+
+def cut_off() -> ResponseDecodeError:
+    return ResponseDecodeError("cut off", malformed=True, method="GET", url="/x")
+
+
+async def test_decode_runs_as_each_outcome_is_handed_out() -> None:
+    decode = Decoder()
+    fetch = Recorder()
+    results = many(range(12), fetch, concurrency=12, decode=decode)
+    handed_out = 0
+    async for outcome in results:
+        handed_out += 1
+        # Every request completed in the first turn; only what was handed out is decoded.
+        assert sum(decode.calls.values()) == handed_out
+        assert outcome.value == f"VALUE-{outcome.key}"
+    assert handed_out == 12
+    assert sum(fetch.calls.values()) == 12
+
+
+async def test_a_decode_failure_counts_as_a_failed_attempt() -> None:
+    decode = Decoder(
+        {
+            "cut-once": [cut_off()],
+            "cut-always": [cut_off() for _ in range(5)],
+            "wrong-shape": [ResponseDecodeError("bad", path="$.id", method="GET", url="/x")],
+        }
+    )
+    fetch = Recorder()
+    keys = ["cut-once", "cut-always", "wrong-shape", "fine"]
+    outcomes = {o.key: o for o in await collect(many(keys, fetch, decode=decode))}
+    assert outcomes["cut-once"].value == "VALUE-CUT-ONCE"
+    assert fetch.calls["cut-once"] == 2  # a body cut off mid-JSON is fetched again
+    assert isinstance(outcomes["cut-always"].error, ResponseDecodeError)
+    assert fetch.calls["cut-always"] == FAST_RETRY.max_attempts
+    assert isinstance(outcomes["wrong-shape"].error, ResponseDecodeError)
+    assert fetch.calls["wrong-shape"] == 1  # a body of the wrong shape would come back the same
+    assert outcomes["fine"].value == "VALUE-FINE"
+
+
+async def test_a_decode_bug_propagates_and_cancels_the_rest() -> None:
+    def decode(key: Any, fetched: str) -> str:
+        raise ZeroDivisionError("a bug, not an API failure")
+
+    fetch = Recorder()
+    with pytest.raises(ZeroDivisionError):
+        await collect(many(range(8), fetch, concurrency=4, decode=decode))
+    assert fetch.in_flight == 0
 
 
 async def test_a_single_attempt_policy_never_retries() -> None:

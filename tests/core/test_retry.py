@@ -597,3 +597,23 @@ async def test_a_post_with_a_cut_off_json_body_is_not_retried(
         await bj.simulations.create("agent")
     assert caught.value.malformed
     assert server.count("POST", CREATE) == 1
+
+
+async def test_request_bytes_retries_under_the_policy_and_leaves_the_body_undecoded(
+    server: ScriptedServer, make_client: MakeClient, sleeps: list[float]
+) -> None:
+    bj = make_client()
+    transport = bj._transport
+    server.script("GET", RUNS, Reply(status=503, json={}), Reply(body=b'{"simulation_runs": ['))
+
+    # The bytes come back as sent, cut off or not: deciding what they mean is the caller's.
+    assert await transport.request_bytes("GET", RUNS) == b'{"simulation_runs": ['
+    assert server.count("GET", RUNS) == 2
+    assert len(sleeps) == 1
+
+    missing = "/v1/get-simulation-runs/6"
+    server.script("GET", missing, Reply(status=404, json={"detail": "gone"}))
+    with pytest.raises(NotFoundError, match="gone"):
+        await transport.request_bytes("GET", missing)
+    assert server.count("GET", missing) == 1
+    assert transport.url(RUNS) == server.url + RUNS
