@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import uuid
 from collections.abc import Collection, Iterable, Mapping
 from datetime import datetime
@@ -26,6 +27,9 @@ __all__ = [
 
 T = TypeVar("T")
 
+_UNRESERVED = re.compile(r"[A-Za-z0-9._~-]+")
+"""The RFC 3986 unreserved characters: a segment made only of these needs no encoding."""
+
 
 def _describe(value: Any) -> str:
     text = repr(value)
@@ -39,11 +43,15 @@ def path_segment(value: str | int, name: str) -> str:
     spaces included), and a segment made only of dots is encoded too, so ``..`` can never walk
     up to another route.
     """
+    if value.__class__ is int:
+        return str(value)  # digits and "-" only: nothing to encode
     if isinstance(value, bool) or not isinstance(value, (str, int)):
         raise InvalidRequestError(
             f"{name} must be a string or an int, got {type(value).__name__}", param=name
         )
     text = str(value)
+    if _UNRESERVED.fullmatch(text) and text.strip(".") != "":
+        return text
     if not text.strip():
         raise InvalidRequestError(f"{name} must not be empty", param=name)
     if text.strip(".") == "":

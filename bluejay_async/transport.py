@@ -156,6 +156,14 @@ class Transport:
     _credentials: Mapping[str, str]
     _pool: _Pool
     _owns_pool: bool = True
+    # Built once: aiohttp copies the headers of every request, so one dict serves them all.
+    _headers: Mapping[str, str] = attrs.field(init=False)
+    _json_headers: Mapping[str, str] = attrs.field(init=False)
+
+    def __attrs_post_init__(self) -> None:
+        headers = {"Accept": "application/json", "User-Agent": _USER_AGENT, **self._credentials}
+        object.__setattr__(self, "_headers", headers)
+        object.__setattr__(self, "_json_headers", {**headers, "Content-Type": "application/json"})
 
     @classmethod
     def create(
@@ -301,9 +309,7 @@ class Transport:
     ) -> bytes:
         attempt = next(attempts)
         session = self._pool.session()
-        headers = {"Accept": "application/json", "User-Agent": _USER_AGENT, **self._credentials}
-        if body is not None:
-            headers["Content-Type"] = "application/json"
+        headers = self._headers if body is None else self._json_headers
         timeout = self._attempt_timeout(started)
         t0 = time.perf_counter()
         status: int | str = "error"
