@@ -13,6 +13,15 @@ re-queue, not a sleep inside a request: a key waiting out its ``Retry-After`` ho
 slot, and every 429 reaches the adaptive window, which is how it learns of throttling. The
 policy's ``max_attempts`` and ``deadline`` count per key.
 
+Throttling, with the adaptive window on: a throttled attempt does not spend the key's
+``max_attempts`` while the fetch is making progress (some other request was answered without
+throttling since this one was sent). The server is then admitting requests, only not this many
+this fast; the window slows down and the key waits its turn, so a rate-limited fetch delivers
+every key instead of failing the unlucky ones. A throttle while nothing gets through does count,
+so a server that refuses everything still ends the fetch; a ``Retry-After`` beyond the policy's
+``retry_after_max`` fails the key at once, and the ``deadline`` bounds every key's wait.
+``RetryPolicy(max_attempts=1)`` still means no retries at all.
+
 Decoding: a fetch may return the raw body and leave turning it into a value to ``decode``, which
 runs as the outcome is handed out. Requests complete in bursts (one turn of the event loop can
 finish dozens), and decoding each inside its task would keep that many decoded bodies alive at
@@ -95,8 +104,13 @@ class _Job(Generic[K]):
     key: K
     copies: int = 1
     attempts: int = 0
+    """Attempts that count against the policy's ``max_attempts``."""
+    sent: int = 0
+    """Requests sent for this key, throttled ones included."""
     started: float = 0.0
     epoch: int = 0
+    progress: int = 0
+    """The fetch's count of unthrottled answers when the latest request for this key was sent."""
 
 
 @overload
@@ -209,6 +223,7 @@ class _BulkFetch(Generic[K, V]):
         self._next_key: asyncio.Future[K] | None = None
         self._keys_done = False
         self._wakeup: asyncio.Future[None] | None = None
+        self._answered = 0
 
     async def run(self) -> AsyncGenerator[Outcome[K, V], None]:
         """Yield every outcome; on exit, cancel and await whatever is still running."""
@@ -254,8 +269,10 @@ class _BulkFetch(Generic[K, V]):
                     return max(0.0, self._retries[0][0] - time.monotonic())
                 return None
             job.attempts += 1
-            if job.attempts == 1:
+            job.sent += 1
+            if job.sent == 1:
                 job.started = time.monotonic()
+            job.progress = self._answered
             job.epoch = window.on_send()
             task = asyncio.ensure_future(self._fetch(job.key))
             self._in_flight[task] = job
@@ -339,8 +356,16 @@ class _BulkFetch(Generic[K, V]):
         """The outcome of a finished request, or ``None`` when its key was re-queued."""
         job = self._in_flight.pop(task)
         exc = task.exception()
+        if exc is not None and not isinstance(exc, APIError):
+            raise exc
+        if exc is not None and is_throttle(exc):
+            self._window.on_throttle(job.epoch)
+            if self._waits_its_turn(job):
+                job.attempts -= 1
+        else:
+            self._window.on_success()  # any answer but a throttle, error statuses included
+            self._answered += 1
         if exc is None:
-            self._window.on_success()
             decode = self._decode
             try:
                 value = task.result() if decode is None else decode(job.key, task.result())
@@ -349,12 +374,6 @@ class _BulkFetch(Generic[K, V]):
             else:
                 del self._pending[job.key]
                 return job, Outcome(job.key, value)
-        elif not isinstance(exc, APIError):
-            raise exc
-        elif is_throttle(exc):
-            self._window.on_throttle(job.epoch)
-        else:
-            self._window.on_success()
         delay = self._retry_delay(job, exc)
         if delay is not None:
             due = time.monotonic() + delay
@@ -363,6 +382,15 @@ class _BulkFetch(Generic[K, V]):
         del self._pending[job.key]
         return job, Outcome(job.key, error=exc)
 
+    def _waits_its_turn(self, job: _Job[K]) -> bool:
+        """Whether a throttled attempt is free: the server answered others meanwhile (see the
+        module notes). Never with a fixed window, nor when the policy disables retries."""
+        return (
+            self._window.adaptive
+            and self._policy.max_attempts > 1
+            and self._answered > job.progress
+        )
+
     def _retry_delay(self, job: _Job[K], exc: APIError) -> float | None:
         """Seconds until ``job`` is tried again, or ``None`` when its retries are spent."""
         policy = self._policy
@@ -370,7 +398,7 @@ class _BulkFetch(Generic[K, V]):
             return None
         if not should_retry(exc, policy=policy, idempotent=True):
             return None
-        delay = retry_delay(exc, attempt=job.attempts, policy=policy)
+        delay = retry_delay(exc, attempt=job.sent, policy=policy)
         deadline = policy.deadline
         if deadline is not None and time.monotonic() - job.started + delay >= deadline:
             return None

@@ -260,6 +260,58 @@ async def test_throttled_keys_are_requeued_and_shrink_the_window() -> None:
     assert window.sent == 40 + 24
 
 
+class ThrottledWhileOthersAreAnswered:
+    """Throttles ``"slow"`` ``throttles`` times, each time only once another key was answered
+    (a rate-limited server admitting others while it refuses this one); the rest succeed."""
+
+    def __init__(self, throttles: int) -> None:
+        self.left = throttles
+        self.calls: Counter[Any] = Counter()
+        self._next_answer: asyncio.Event | None = None
+
+    async def __call__(self, key: Any) -> str:
+        self.calls[key] += 1
+        if self._next_answer is None:
+            self._next_answer = asyncio.Event()
+        if key == "slow" and self.left:
+            await self._next_answer.wait()
+            self.left -= 1
+            raise rate_limited()
+        await asyncio.sleep(0)
+        answered, self._next_answer = self._next_answer, asyncio.Event()
+        answered.set()
+        return f"value-{key}"
+
+
+async def test_throttles_while_others_are_answered_do_not_spend_a_keys_attempts() -> None:
+    fetch = ThrottledWhileOthersAreAnswered(throttles=2 * FAST_RETRY.max_attempts)
+    keys = ["slow", *range(40)]
+    outcomes = {o.key: o for o in await collect(many(keys, fetch, concurrency=4))}
+    assert all(o.ok for o in outcomes.values())
+    assert fetch.calls["slow"] == 2 * FAST_RETRY.max_attempts + 1
+
+
+async def test_with_a_fixed_window_every_throttle_spends_an_attempt() -> None:
+    fetch = ThrottledWhileOthersAreAnswered(throttles=2 * FAST_RETRY.max_attempts)
+    keys = ["slow", *range(40)]
+    window = AdaptiveWindow(4, adaptive=False)
+    outcomes = {
+        o.key: o for o in await collect(fetch_many(keys, fetch, window=window, retry=FAST_RETRY))
+    }
+    assert isinstance(outcomes["slow"].error, RateLimitError)
+    assert fetch.calls["slow"] == FAST_RETRY.max_attempts
+    assert all(o.ok for k, o in outcomes.items() if k != "slow")
+
+
+async def test_a_server_that_throttles_everything_still_ends_the_fetch() -> None:
+    fetch = Recorder({k: [rate_limited() for _ in range(100)] for k in range(8)})
+    window = AdaptiveWindow(4, rate_span=0.05, recovery=0.01)
+    outcomes = await collect(fetch_many(range(8), fetch, window=window, retry=FAST_RETRY))
+    assert all(isinstance(o.error, RateLimitError) for o in outcomes)
+    assert len(outcomes) == 8
+    assert fetch.calls == Counter(dict.fromkeys(range(8), FAST_RETRY.max_attempts))
+
+
 async def test_a_server_that_limits_concurrency_is_learned() -> None:
     async def run(adaptive: bool) -> AdaptiveWindow:
         window = AdaptiveWindow(8, adaptive=adaptive, rate_span=0.05, recovery=0.01)
