@@ -48,6 +48,8 @@ LABELS = {
     "requests": "sequential requests loop (dicts)",
 }
 WARMUP_IDS = 64
+FAILURES: list[str] = []
+"""Why requests failed in this child (the first few), reported with its figures."""
 SEQUENTIAL_IDS_WITH_LATENCY = 100
 """A sequential loop over 2 000 ids at 50 ms each would take 100 s a round; its throughput does
 not depend on the count, so it fetches this many."""
@@ -68,8 +70,9 @@ async def _workers(
         for run_id in queue:
             try:
                 await one(run_id)
-            except Exception:
+            except Exception as exc:
                 failed += 1
+                FAILURES.append(f"{run_id}: {type(exc).__name__}: {exc}")
             else:
                 delivered += 1
 
@@ -94,6 +97,7 @@ async def sdk_variant(url: str, concurrency: int, adaptive: bool = True) -> Asyn
                     delivered += 1
                 else:
                     failed += 1
+                    FAILURES.append(f"{item.key}: {type(item.error).__name__}: {item.error}")
             return delivered, failed
 
         yield fetch_all
@@ -215,6 +219,7 @@ async def child(
         "rss_mib": _common.peak_rss_mib(),
         "delivered": delivered,
         "failed": failed,
+        "failures": FAILURES[:5],
         "count": len(ids),
     }
 
@@ -313,6 +318,7 @@ def _print_targets(rounds: dict[str, list[dict[str, Any]]], latency: bool) -> No
 def rate_limited_scenario(url: str, args: argparse.Namespace) -> None:
     rate = args.rate
     rows = []
+    figures_by_label: dict[str, list[dict[str, Any]]] = {}
     for variant, label in (
         ("sdk", "adaptive window (default)"),
         ("sdk-fixed", "fixed window (adaptive=False)"),
@@ -329,6 +335,8 @@ def rate_limited_scenario(url: str, args: argparse.Namespace) -> None:
         steady = [max(0, r["delivered"] - rate) / r["wall"] for r, _, _ in figures]
         waste = [t / a for _, t, a in figures]
         worst = min(figures, key=lambda f: f[0]["delivered"])[0]
+        if variant == "sdk":  # a fixed window failing ids is the point of the comparison
+            figures_by_label[label] = [r for r, _, _ in figures]
         rows.append(
             [
                 label,
@@ -356,6 +364,15 @@ def rate_limited_scenario(url: str, args: argparse.Namespace) -> None:
         ],
         rows,
     )
+    _print_failures(figures_by_label)
+
+
+def _print_failures(figures_by_label: dict[str, list[dict[str, Any]]]) -> None:
+    """Why anything failed, so that a lost id is explained rather than only counted."""
+    for label, results in figures_by_label.items():
+        for number, result in enumerate(results, 1):
+            for failure in result.get("failures", []):
+                print(f"- {label}, round {number}: {failure}")
 
 
 def main(argv: Sequence[str] | None = None) -> None:
