@@ -14,13 +14,13 @@ slot, and every 429 reaches the adaptive window, which is how it learns of throt
 policy's ``max_attempts`` and ``deadline`` count per key.
 
 Throttling, with the adaptive window on: a throttled attempt does not spend the key's
-``max_attempts`` while the fetch is making progress (some other request was answered without
-throttling since this one was sent). The server is then admitting requests, only not this many
-this fast; the window slows down and the key waits its turn, so a rate-limited fetch delivers
-every key instead of failing the unlucky ones. A throttle while nothing gets through does count,
-so a server that refuses everything still ends the fetch; a ``Retry-After`` beyond the policy's
-``retry_after_max`` fails the key at once, and the ``deadline`` bounds every key's wait.
-``RetryPolicy(max_attempts=1)`` still means no retries at all.
+``max_attempts`` while the fetch is making progress (other requests were answered without
+throttling since the key was first sent or last throttled). The server is then admitting
+requests, only not this many this fast; the window slows down and the key waits its turn, so a
+rate-limited fetch delivers every key instead of failing the unlucky ones. A throttle while
+nothing gets through does count, so a server that refuses everything still ends the fetch; a
+``Retry-After`` beyond the policy's ``retry_after_max`` fails the key at once, and the
+``deadline`` bounds every key's wait. ``RetryPolicy(max_attempts=1)`` still means no retries.
 
 Decoding: a fetch may return the raw body and leave turning it into a value to ``decode``, which
 runs as the outcome is handed out. Requests complete in bursts (one turn of the event loop can
@@ -110,7 +110,7 @@ class _Job(Generic[K]):
     started: float = 0.0
     epoch: int = 0
     progress: int = 0
-    """The fetch's count of unthrottled answers when the latest request for this key was sent."""
+    """The fetch's count of unthrottled answers at this key's first send or latest throttle."""
 
 
 @overload
@@ -272,7 +272,7 @@ class _BulkFetch(Generic[K, V]):
             job.sent += 1
             if job.sent == 1:
                 job.started = time.monotonic()
-            job.progress = self._answered
+                job.progress = self._answered
             job.epoch = window.on_send()
             task = asyncio.ensure_future(self._fetch(job.key))
             self._in_flight[task] = job
@@ -362,6 +362,7 @@ class _BulkFetch(Generic[K, V]):
             self._window.on_throttle(job.epoch)
             if self._waits_its_turn(job):
                 job.attempts -= 1
+            job.progress = self._answered
         else:
             self._window.on_success()  # any answer but a throttle, error statuses included
             self._answered += 1
