@@ -313,6 +313,8 @@ def _build_converter(*, detailed: bool) -> cattrs.Converter:
 
     @conv.register_structure_hook_factory(attrs.has)
     def _record(cls: type) -> Callable[[Any, Any], Any]:
+        if not detailed:
+            return _compile_record_hook(cls, conv)
         renames = {
             a.name: override(rename=_json_name(cls, a.name))
             for a in attrs.fields(cls)
@@ -337,6 +339,121 @@ def _build_converter(*, detailed: bool) -> cattrs.Converter:
         return make_dict_unstructure_fn(cls, conv, _cattrs_omit_if_default=True, **renames)  # type: ignore[arg-type]
 
     return conv
+
+
+_MISSING: Any = object()
+_EXACT_SCALARS = (int, float, str, bool)
+_compiling: set[type] = set()
+"""Records whose hook is being compiled: a field that refers back to one resolves lazily."""
+
+
+def _compile_record_hook(cls: type, conv: cattrs.Converter) -> Callable[[Any, Any], Any]:
+    """The structure hook of one record, as straight-line Python compiled once.
+
+    It does what cattrs' generated hook does (the twin converter keeps that one, for the error
+    messages), minus its per-field overhead: scalar fields are checked inline and only handed
+    to their hook when they are not already of exactly the right class, every argument goes to
+    ``__init__`` by keyword without an intermediate dict, and the object check is in the hook
+    itself rather than in a wrapper. Results and exceptions are those of the hooks it calls.
+    """
+    hints = typing.get_type_hints(cls, include_extras=True)
+    namespace: dict[str, Any] = {"cls": cls, "MISSING": _MISSING, "mismatch": _mismatch}
+    lines = [
+        "def structure(o, _):",
+        "    if o.__class__ is not dict:",
+        "        raise mismatch('an object', o)",
+        "    get = o.get",
+    ]
+    arguments = []
+    _compiling.add(cls)
+    try:
+        for i, field in enumerate(attrs.fields(cls)):
+            if not field.init:
+                continue
+            value, key = f"v{i}", _json_name(cls, field.name)
+            convert = _convert_lines(value, hints[field.name], i, namespace, conv)
+            if field.default is attrs.NOTHING:
+                lines.append(f"    {value} = o[{key!r}]")
+                lines += [f"    {line}" for line in convert]
+            else:
+                lines += [f"    {value} = get({key!r}, MISSING)", f"    if {value} is MISSING:"]
+                default = field.default
+                if isinstance(default, attrs.Factory):  # type: ignore[arg-type]
+                    if default.takes_self:
+                        raise TypeError(f"{cls.__name__}.{field.name}: takes_self is not supported")
+                    namespace[f"default{i}"] = default.factory
+                    lines.append(f"        {value} = default{i}()")
+                else:
+                    namespace[f"default{i}"] = default
+                    lines.append(f"        {value} = default{i}")
+                lines.append("    else:")
+                lines += [f"        {line}" for line in convert or ["pass"]]
+            arguments.append(f"{field.alias}={value}")
+    finally:
+        _compiling.discard(cls)
+    lines.append(f"    return cls({', '.join(arguments)})")
+    source = "\n".join(lines)
+    exec(compile(source, f"<structure {cls.__module__}.{cls.__qualname__}>", "exec"), namespace)
+    hook: Callable[[Any, Any], Any] = namespace["structure"]
+    hook.__qualname__ = hook.__name__ = f"structure_{cls.__name__}"
+    return hook
+
+
+def _convert_lines(
+    value: str, t: Any, i: int, namespace: dict[str, Any], conv: cattrs.Converter
+) -> list[str]:
+    """Lines that turn the JSON value held in ``value`` into the field's value, in place."""
+    if t is Any:
+        return []
+    namespace[f"type{i}"] = t
+    if t in _EXACT_SCALARS:
+        namespace[f"hook{i}"] = conv.get_structure_hook(t)
+        namespace[f"exact{i}"] = t
+        return [
+            f"if {value}.__class__ is not exact{i}:",
+            f"    {value} = hook{i}({value}, type{i})",
+        ]
+    if _is_any_dict(t):  # the dict hook hands a dict back as it is: only check the class
+        namespace[f"hook{i}"] = conv.get_structure_hook(t)
+        return [f"if {value}.__class__ is not dict:", f"    {value} = hook{i}({value}, type{i})"]
+    if _is_optional(t):
+        inner = next(m for m in _union_members(t) if m is not type(None))
+        namespace[f"inner{i}"] = inner
+        if inner in _EXACT_SCALARS or _is_any_dict(inner):
+            namespace[f"hook{i}"] = conv.get_structure_hook(inner)
+            exact = "dict" if _is_any_dict(inner) else f"exact{i}"
+            namespace[exact] = dict if _is_any_dict(inner) else inner
+            return [
+                f"if {value} is not None and {value}.__class__ is not {exact}:",
+                f"    {value} = hook{i}({value}, inner{i})",
+            ]
+        if get_origin(inner) is not list:  # a JsonList's hook reads null itself, as []
+            namespace[f"hook{i}"] = _field_hook(inner, conv)
+            return [f"if {value} is not None:", f"    {value} = hook{i}({value}, inner{i})"]
+    namespace[f"hook{i}"] = _field_hook(t, conv)
+    return [f"{value} = hook{i}({value}, type{i})"]
+
+
+def _is_any_dict(t: Any) -> bool:
+    return _is_str_dict(t) and get_args(t)[1:] == (Any,)
+
+
+def _field_hook(t: Any, conv: cattrs.Converter) -> Callable[[Any, Any], Any]:
+    """The hook of a field's type; resolved at first use when it refers back to a record whose
+    hook is still being compiled (a recursive record)."""
+    if not _refers_to(t, _compiling):
+        return conv.get_structure_hook(t)
+
+    def resolve_on_use(value: Any, t: Any) -> Any:
+        return conv.get_structure_hook(t)(value, t)
+
+    return resolve_on_use
+
+
+def _refers_to(t: Any, classes: set[type]) -> bool:
+    if isinstance(t, type) and t in classes:
+        return True
+    return any(_refers_to(arg, classes) for arg in get_args(t))
 
 
 converter = _build_converter(detailed=False)
