@@ -543,3 +543,41 @@ def test_wire_format_marker_repr() -> None:
 
 def test_timestamp_alias_is_annotated() -> None:
     assert Timestamp.__origin__ is datetime  # type: ignore[attr-defined]
+
+
+@attrs.frozen(kw_only=True)
+class _Aliased:
+    _secret: str
+    count: int = 0
+    tags: list[str] = attrs.field(factory=list)
+    extra: dict[str, Any] | None = None
+    ratio: float = 0.0
+
+
+def test_compiled_hooks_pass_private_fields_by_alias_and_keep_each_hooks_results() -> None:
+    record = conv.converter.structure({"_secret": "s", "ratio": 2, "extra": {"a": [1]}}, _Aliased)
+    assert record == _Aliased(secret="s", ratio=2.0, extra={"a": [1]})
+    assert type(record.ratio) is float  # an int where a number is expected is converted
+    first, second = (conv.converter.structure({"_secret": "s"}, _Aliased) for _ in range(2))
+    assert first.tags == []
+    assert first.tags is not second.tags  # a factory call per record
+    for bad, problem in (
+        ({"_secret": "s", "count": True}, "expected an integer, got boolean"),
+        ({"_secret": "s", "extra": []}, "expected an object, got array"),
+        ({"_secret": 1}, "expected a string, got integer"),
+        ("text", "expected an object, got string"),
+    ):
+        with pytest.raises(TypeError, match=problem):
+            conv.converter.structure(bad, _Aliased)
+    with pytest.raises(KeyError):
+        conv.converter.structure({}, _Aliased)
+
+
+def test_a_factory_that_takes_self_is_refused_when_the_hook_is_built() -> None:
+    @attrs.frozen
+    class TakesSelf:
+        a: int = 0
+        b: int = attrs.field(default=attrs.Factory(lambda self: self.a, takes_self=True))
+
+    with pytest.raises(TypeError, match="takes_self"):
+        conv.converter.structure({"a": 1}, TakesSelf)
