@@ -306,8 +306,9 @@ def _print_targets(rounds: dict[str, list[dict[str, Any]]], latency: bool) -> No
     for variant, baseline, what, target in TARGETS[latency]:
         if variant in rounds and baseline in rounds:
             pairs = zip(rounds[variant], rounds[baseline], strict=True)
-            ratio = _common.median([rate(a) / rate(b) for a, b in pairs])
-            lines.append(f"- {what}: {ratio:.2f}x (target {target})")
+            ratios = [rate(a) / rate(b) for a, b in pairs]
+            spread = f"; rounds {min(ratios):.2f}x to {max(ratios):.2f}x" if len(ratios) > 1 else ""
+            lines.append(f"- {what}: {_common.median(ratios):.2f}x (target {target}{spread})")
     if "sdk" in rounds and "raw" in rounds:
         pairs = zip(rounds["sdk"], rounds["raw"], strict=True)
         ratio = _common.median([a["rss_mib"] / b["rss_mib"] for a, b in pairs])
