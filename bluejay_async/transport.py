@@ -13,8 +13,8 @@ import itertools
 import logging
 import platform
 import time
-from collections.abc import Mapping
-from typing import Any, TypeVar
+from collections.abc import Awaitable, Callable, Mapping
+from typing import Any, ParamSpec, TypeVar
 from urllib.parse import urljoin, urlsplit
 
 import aiohttp
@@ -37,6 +37,8 @@ from bluejay_async.retry import ConnectionNotEstablished, RetryPolicy, parse_ret
 __all__ = ["Timeout", "Transport", "resolve_timeout"]
 
 T = TypeVar("T")
+R = TypeVar("R")
+P = ParamSpec("P")
 
 Timeout = float | aiohttp.ClientTimeout
 """A timeout: total seconds per attempt, or an ``aiohttp.ClientTimeout`` for finer control."""
@@ -236,15 +238,10 @@ class Transport:
     ) -> T:
         """Send one API call with retries and decode its JSON body into ``into``."""
         url, body = self._prepare(path, params, json)
-        attempts = itertools.count(1)
-        started = time.monotonic()
-        if self.retry.max_attempts == 1:
-            # Nothing to retry: skip tenacity's per-call bookkeeping on this hot path.
-            return await self._decoded_attempt(into, method, url, params, body, attempts, started)
-        decoded: T = await self.retry.retrying(idempotent=method in _IDEMPOTENT_METHODS)(
-            self._decoded_attempt, into, method, url, params, body, attempts, started
+        attempts, started = itertools.count(1), time.monotonic()
+        return await self._retried(
+            method, self._decoded_attempt, into, method, url, params, body, attempts, started
         )
-        return decoded
 
     async def request_bytes(
         self, method: str, path: str, *, params: Mapping[str, str] | None = None
@@ -257,18 +254,25 @@ class Transport:
         nothing here reads it: that is the caller's to decide.
         """
         url, body = self._prepare(path, params, None)
-        attempts = itertools.count(1)
-        started = time.monotonic()
-        if self.retry.max_attempts == 1:
-            return await self._attempt(method, url, params, body, attempts, started)
-        raw: bytes = await self.retry.retrying(idempotent=method in _IDEMPOTENT_METHODS)(
-            self._attempt, method, url, params, body, attempts, started
+        attempts, started = itertools.count(1), time.monotonic()
+        return await self._retried(
+            method, self._attempt, method, url, params, body, attempts, started
         )
-        return raw
 
     def url(self, path: str) -> str:
         """The absolute URL of an API path."""
         return self.base_url + path
+
+    async def _retried(
+        self, method: str, attempt: Callable[P, Awaitable[R]], *args: P.args, **kwargs: P.kwargs
+    ) -> R:
+        """Run ``attempt`` under the retry policy (tenacity is skipped when nothing is retried)."""
+        if self.retry.max_attempts == 1:
+            return await attempt(*args, **kwargs)
+        result: R = await self.retry.retrying(idempotent=method in _IDEMPOTENT_METHODS)(
+            attempt, *args, **kwargs
+        )
+        return result
 
     def _prepare(
         self, path: str, params: Mapping[str, str] | None, json: Any
@@ -281,7 +285,7 @@ class Transport:
         # orjson raises TypeError; the stdlib encoder also UnicodeEncodeError and RecursionError.
         except (TypeError, ValueError, RecursionError) as exc:
             raise InvalidRequestError(f"request body is not JSON-serialisable: {exc}") from None
-        return self.base_url + path, body
+        return self.url(path), body
 
     async def _decoded_attempt(
         self,
