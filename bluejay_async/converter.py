@@ -406,25 +406,23 @@ def _convert_lines(
     if t is Any:
         return []
     namespace[f"type{i}"] = t
-    if t in _EXACT_SCALARS:
+    exact = _exact_class(t)
+    if exact is not None:
         namespace[f"hook{i}"] = conv.get_structure_hook(t)
-        namespace[f"exact{i}"] = t
+        namespace[f"exact{i}"] = exact
         return [
             f"if {value}.__class__ is not exact{i}:",
             f"    {value} = hook{i}({value}, type{i})",
         ]
-    if _is_any_dict(t):  # the dict hook hands a dict back as it is: only check the class
-        namespace[f"hook{i}"] = conv.get_structure_hook(t)
-        return [f"if {value}.__class__ is not dict:", f"    {value} = hook{i}({value}, type{i})"]
     if _is_optional(t):
         inner = next(m for m in _union_members(t) if m is not type(None))
         namespace[f"inner{i}"] = inner
-        if inner in _EXACT_SCALARS or _is_any_dict(inner):
+        exact = _exact_class(inner)
+        if exact is not None:
             namespace[f"hook{i}"] = conv.get_structure_hook(inner)
-            exact = "dict" if _is_any_dict(inner) else f"exact{i}"
-            namespace[exact] = dict if _is_any_dict(inner) else inner
+            namespace[f"exact{i}"] = exact
             return [
-                f"if {value} is not None and {value}.__class__ is not {exact}:",
+                f"if {value} is not None and {value}.__class__ is not exact{i}:",
                 f"    {value} = hook{i}({value}, inner{i})",
             ]
         if get_origin(inner) is not list:  # a JsonList's hook reads null itself, as []
@@ -434,8 +432,14 @@ def _convert_lines(
     return [f"{value} = hook{i}({value}, type{i})"]
 
 
-def _is_any_dict(t: Any) -> bool:
-    return _is_str_dict(t) and get_args(t)[1:] == (Any,)
+def _exact_class(t: Any) -> type | None:
+    """The class a JSON value of type ``t`` already has when its hook would hand it back as it
+    is (a scalar, or a ``dict[str, Any]``), else ``None``."""
+    if t in _EXACT_SCALARS:
+        return typing.cast(type, t)
+    if _is_str_dict(t) and get_args(t)[1:] == (Any,):
+        return dict
+    return None
 
 
 def _field_hook(t: Any, conv: cattrs.Converter) -> Callable[[Any, Any], Any]:
