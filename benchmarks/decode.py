@@ -26,7 +26,7 @@ from typing import Any
 
 import _common
 
-from bluejay_async.converter import decode_response, decoder_backend, structure
+from bluejay_async.core.converter import decode_response, decoder_backend, structure
 from bluejay_async.models import SimulationResults
 
 

@@ -8,8 +8,9 @@ async with BluejayClient() as bj:
 
 __version__ = "0.1.0"
 
-from bluejay_async.bulk import Outcome
 from bluejay_async.client import BluejayClient
+from bluejay_async.core.bulk import Outcome
+from bluejay_async.core.retry import RetryPolicy
 from bluejay_async.models import (
     ActualToolCall,
     CustomMetric,
@@ -31,7 +32,6 @@ from bluejay_async.models import (
     ToolCallGroup,
     TranscriptEntry,
 )
-from bluejay_async.retry import RetryPolicy
 
 __all__ = [
     "ActualToolCall",

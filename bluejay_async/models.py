@@ -17,7 +17,7 @@ from typing import Annotated, Any, Literal
 
 import attrs
 
-from bluejay_async._types import TZ_AWARE, JsonList, empty_null_lists
+from bluejay_async.core.markers import TZ_AWARE, JsonList, empty_null_lists
 
 __all__ = [
     "ActualToolCall",

@@ -7,11 +7,11 @@ import os
 
 import aiohttp
 
-from bluejay_async._client_base import BaseClient, check_secret
-from bluejay_async._validation import check_str
-from bluejay_async.errors import ConfigurationError
-from bluejay_async.retry import RetryPolicy
-from bluejay_async.transport import Timeout, Transport
+from bluejay_async.core.client_base import BaseClient, check_secret
+from bluejay_async.core.errors import ConfigurationError
+from bluejay_async.core.retry import RetryPolicy
+from bluejay_async.core.transport import Timeout, Transport
+from bluejay_async.core.validation import check_str
 from cognigy_async.resources import RunsResource
 
 __all__ = ["DEFAULT_BASE_URL", "CognigyClient"]

@@ -1,7 +1,7 @@
 """Records for the Cognigy simulator API: frozen, slotted, keyword-only ``attrs`` classes.
 
 Attribute names are the snake_case of the API's camelCase JSON names (``createdAt`` ->
-``created_at``; the converter renames them, see :func:`bluejay_async.converter.camel_case`).
+``created_at``; the converter renames them, see :func:`bluejay_async.core.converter.camel_case`).
 Epoch-millisecond integers become aware UTC ``datetime`` objects, ``expiresAt`` (an ISO-8601
 string) an aware ``datetime`` too. Unknown fields are ignored; a ``null`` list becomes ``[]``.
 
@@ -21,8 +21,8 @@ from typing import Annotated, Any
 
 import attrs
 
-from bluejay_async._types import EPOCH_MILLIS
-from bluejay_async.converter import camel_case
+from bluejay_async.core.converter import camel_case
+from bluejay_async.core.markers import EPOCH_MILLIS
 from bluejay_async.models import Timestamp
 
 __all__ = [

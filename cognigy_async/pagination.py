@@ -26,7 +26,7 @@ from __future__ import annotations
 
 import attrs
 
-from bluejay_async.errors import PaginationError
+from bluejay_async.core.errors import PaginationError
 from cognigy_async.models import Pagination
 
 __all__ = ["PageRequest", "Step", "Walk"]

@@ -13,9 +13,9 @@ from typing import Any
 
 import attrs
 
-from bluejay_async._validation import check_bool, check_int, check_str, path_segment
-from bluejay_async.errors import InvalidRequestError
-from bluejay_async.transport import Transport
+from bluejay_async.core.errors import InvalidRequestError
+from bluejay_async.core.transport import Transport
+from bluejay_async.core.validation import check_bool, check_int, check_str, path_segment
 from cognigy_async.models import Run, RunsPage
 from cognigy_async.pagination import PageRequest, Step, Walk
 

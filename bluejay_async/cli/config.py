@@ -28,7 +28,7 @@ import attrs
 
 from bluejay_async import BluejayClient, RetryPolicy
 from bluejay_async.cli.errors import UsageError
-from bluejay_async.errors import ConfigurationError
+from bluejay_async.core.errors import ConfigurationError
 from cognigy_async import CognigyClient
 
 __all__ = [

@@ -17,11 +17,11 @@ from pathlib import Path
 from typing import TextIO
 
 from bluejay_async import BluejayClient
-from bluejay_async.bulk import Outcome
 from bluejay_async.cli.config import Settings, bluejay_client
 from bluejay_async.cli.export_file import ExportFile
 from bluejay_async.cli.progress import open_progress
 from bluejay_async.cli.records import result_record, run_results
+from bluejay_async.core.bulk import Outcome
 from bluejay_async.models import SimulationResults
 
 __all__ = ["run_export"]

@@ -15,8 +15,8 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any, BinaryIO
 
-from bluejay_async import _codec
 from bluejay_async.cli.errors import UsageError
+from bluejay_async.core import codec as _codec
 
 __all__ = ["ExportFile"]
 

@@ -16,7 +16,7 @@ from typing import Any, Generic, Literal, Protocol, TextIO, TypeVar
 
 import attrs
 
-from bluejay_async import _codec
+from bluejay_async.core import codec as _codec
 
 __all__ = [
     "Column",

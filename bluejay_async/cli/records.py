@@ -1,6 +1,6 @@
 """What the commands print: a :class:`~bluejay_async.cli.output.View` per kind of record.
 
-JSON forms come from the SDK's converter (:func:`bluejay_async.converter.unstructure`), so
+JSON forms come from the SDK's converter (:func:`bluejay_async.core.converter.unstructure`), so
 they carry the API's field names, ISO timestamps and epoch-millisecond integers. A simulation
 result is printed and exported as one flat record: the run's ``run_id`` and ``simulation_id``
 followed by the result's own fields.
@@ -13,7 +13,7 @@ from typing import Any
 import attrs
 
 from bluejay_async.cli.output import Column, View
-from bluejay_async.converter import unstructure
+from bluejay_async.core.converter import unstructure
 from bluejay_async.models import (
     Evaluation,
     SimulationResult,

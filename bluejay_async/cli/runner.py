@@ -28,7 +28,7 @@ from typing import Any
 
 from bluejay_async.cli.config import Settings, resolve_settings
 from bluejay_async.cli.errors import UsageError
-from bluejay_async.errors import APIError, ConfigurationError, InvalidRequestError
+from bluejay_async.core.errors import APIError, ConfigurationError, InvalidRequestError
 
 __all__ = ["EXIT_FAILURE", "EXIT_INTERRUPTED", "EXIT_OK", "EXIT_USAGE", "Handler", "run_command"]
 

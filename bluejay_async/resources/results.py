@@ -5,19 +5,19 @@ from __future__ import annotations
 from collections.abc import AsyncGenerator, AsyncIterable, Iterable, Mapping
 from typing import Any, TypeVar
 
-from bluejay_async._validation import (
+from bluejay_async.core.adaptive import AdaptiveWindow
+from bluejay_async.core.bulk import Outcome, ProgressCallback, fetch_many
+from bluejay_async.core.converter import decode_response, unstructure
+from bluejay_async.core.errors import InvalidRequestError
+from bluejay_async.core.retry import RetryPolicy
+from bluejay_async.core.transport import Transport
+from bluejay_async.core.validation import (
     check_instances,
     check_json_object,
     check_str,
     path_segment,
 )
-from bluejay_async.adaptive import AdaptiveWindow
-from bluejay_async.bulk import Outcome, ProgressCallback, fetch_many
-from bluejay_async.converter import decode_response, unstructure
-from bluejay_async.errors import InvalidRequestError
 from bluejay_async.models import Event, ResultUpdated, SimulationResults, ToolCall, TranscriptEntry
-from bluejay_async.retry import RetryPolicy
-from bluejay_async.transport import Transport
 
 __all__ = ["ResultsResource"]
 
@@ -65,7 +65,7 @@ class ResultsResource:
         the others. When the server throttles (429, or 503 with ``Retry-After``) the window
         shrinks and requests are paced, then both grow back (``adaptive=False`` turns that
         off). Leaving the loop early or cancelling the task cancels every request in flight.
-        See :func:`bluejay_async.bulk.fetch_many` for the details.
+        See :func:`bluejay_async.core.bulk.fetch_many` for the details.
 
         Raises:
             InvalidRequestError: ``concurrency`` < 1 or another bad argument, before any request.

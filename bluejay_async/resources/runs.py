@@ -6,13 +6,13 @@ from collections.abc import AsyncGenerator
 
 import attrs
 
-from bluejay_async._types import JsonList, empty_null_lists
-from bluejay_async._validation import path_segment
-from bluejay_async.adaptive import AdaptiveWindow
-from bluejay_async.bulk import Outcome, ProgressCallback, check_progress
+from bluejay_async.core.adaptive import AdaptiveWindow
+from bluejay_async.core.bulk import Outcome, ProgressCallback, check_progress
+from bluejay_async.core.markers import JsonList, empty_null_lists
+from bluejay_async.core.transport import Transport
+from bluejay_async.core.validation import path_segment
 from bluejay_async.models import SimulationResults, SimulationRun
 from bluejay_async.resources.results import ResultsResource
-from bluejay_async.transport import Transport
 
 __all__ = ["RunsResource"]
 

@@ -6,7 +6,10 @@ import uuid
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from bluejay_async._validation import (
+from bluejay_async.core.converter import unstructure
+from bluejay_async.core.errors import InvalidRequestError
+from bluejay_async.core.transport import Transport
+from bluejay_async.core.validation import (
     check_bool,
     check_choice,
     check_instances,
@@ -14,10 +17,7 @@ from bluejay_async._validation import (
     check_str,
     check_uuid,
 )
-from bluejay_async.converter import unstructure
-from bluejay_async.errors import InvalidRequestError
 from bluejay_async.models import CallDurationUnit, DigitalHumansSettings, SimulationCreated
-from bluejay_async.transport import Transport
 
 __all__ = ["SimulationsResource"]
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from bluejay_async.adaptive import AdaptiveWindow, is_throttle
+from bluejay_async.core.adaptive import AdaptiveWindow, is_throttle
 from bluejay_async.errors import InvalidRequestError, NotFoundError, RateLimitError, ServerError
 
 

@@ -10,8 +10,9 @@ from typing import Any
 
 import pytest
 
-from bluejay_async.adaptive import AdaptiveWindow
-from bluejay_async.bulk import Outcome, fetch_many
+from bluejay_async.core.adaptive import AdaptiveWindow
+from bluejay_async.core.bulk import Outcome, fetch_many
+from bluejay_async.core.retry import RetryPolicy
 from bluejay_async.errors import (
     APIConnectionError,
     InvalidRequestError,
@@ -20,7 +21,6 @@ from bluejay_async.errors import (
     ResponseDecodeError,
     ServerError,
 )
-from bluejay_async.retry import RetryPolicy
 
 FAST_RETRY = RetryPolicy(max_attempts=3, backoff_base=0.001, backoff_max=0.002)
 

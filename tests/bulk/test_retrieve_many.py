@@ -10,7 +10,7 @@ import aiohttp
 import pytest
 
 from bluejay_async import BluejayClient, RetryPolicy, SimulationResults
-from bluejay_async.bulk import Outcome
+from bluejay_async.core.bulk import Outcome
 from bluejay_async.errors import InvalidRequestError, NotFoundError, ServerError
 from bluejay_async.sandbox import FaultRule, Sandbox, SandboxConfig, run_sandbox
 

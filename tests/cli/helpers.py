@@ -12,7 +12,7 @@ from typing import Any
 
 import attrs
 
-from bluejay_async import _codec
+from bluejay_async.core import codec as _codec
 from bluejay_async.sandbox import Sandbox
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -6,7 +6,7 @@ from datetime import datetime
 
 import pytest
 
-from bluejay_async import _codec
+from bluejay_async.core import codec as _codec
 from bluejay_async.sandbox import Sandbox, SandboxConfig, SandboxState
 
 from .helpers import cli_env, run_cli, sandbox_env

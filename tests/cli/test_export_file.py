@@ -7,9 +7,9 @@ from typing import Any
 
 import pytest
 
-from bluejay_async import _codec
 from bluejay_async.cli.errors import UsageError
 from bluejay_async.cli.export_file import ExportFile
+from bluejay_async.core import codec as _codec
 
 
 def _records(run_id: int, count: int, simulation_id: int = 1) -> list[dict[str, Any]]:

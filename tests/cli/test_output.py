@@ -8,7 +8,6 @@ from datetime import datetime, timedelta, timezone
 
 import attrs
 
-from bluejay_async import _codec
 from bluejay_async.cli.output import (
     Column,
     View,
@@ -18,6 +17,7 @@ from bluejay_async.cli.output import (
     open_writer,
     write_records,
 )
+from bluejay_async.core import codec as _codec
 
 
 @attrs.frozen

@@ -13,7 +13,7 @@ from typing import Any, Literal
 
 import attrs
 
-from bluejay_async.converter import structure
+from bluejay_async.core.converter import structure
 
 CursorMode = Literal["always", "never", "sometimes"]
 

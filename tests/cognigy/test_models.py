@@ -9,8 +9,8 @@ from typing import Any
 import attrs
 import pytest
 
-from bluejay_async import _codec
-from bluejay_async.converter import decode_response, unstructure
+from bluejay_async.core import codec as _codec
+from bluejay_async.core.converter import decode_response, unstructure
 from bluejay_async.errors import ResponseDecodeError
 from cognigy_async import (
     ErrorCategory,

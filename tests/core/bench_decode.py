@@ -10,7 +10,7 @@ import timeit
 import orjson
 
 from bluejay_async import SimulationResults
-from bluejay_async import converter as conv
+from bluejay_async.core import converter as conv
 from tests.core.bodies import results_body
 
 

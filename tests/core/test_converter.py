@@ -21,9 +21,8 @@ from bluejay_async import (
     ToolCall,
     TranscriptEntry,
 )
-from bluejay_async import converter as conv
-from bluejay_async._types import EPOCH_MILLIS, WireFormat
-from bluejay_async.converter import (
+from bluejay_async.core import converter as conv
+from bluejay_async.core.converter import (
     camel_case,
     decode_response,
     decoder_backend,
@@ -32,6 +31,7 @@ from bluejay_async.converter import (
     structure,
     unstructure,
 )
+from bluejay_async.core.markers import EPOCH_MILLIS, WireFormat
 from bluejay_async.errors import ResponseDecodeError
 from bluejay_async.models import Timestamp
 from bluejay_async.resources.runs import _RunsBody

@@ -22,7 +22,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from bluejay_async import ResultUpdated, SimulationCreated, SimulationResult, SimulationResults
-from bluejay_async import converter as conv
+from bluejay_async.core import converter as conv
 from bluejay_async.errors import ResponseDecodeError
 from bluejay_async.resources.runs import _RunsBody
 

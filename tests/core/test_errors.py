@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from bluejay_async import BluejayClient, RetryPolicy
-from bluejay_async.errors import (
+from bluejay_async.core.errors import (
     APIConnectionError,
     APIError,
     APIStatusError,
@@ -25,7 +25,7 @@ from bluejay_async.errors import (
     excerpt,
     status_error_from_response,
 )
-from bluejay_async.retry import ConnectionNotEstablished
+from bluejay_async.core.retry import ConnectionNotEstablished
 from tests.core.conftest import MakeClient
 from tests.scripted_server import Reply, ScriptedServer
 

@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from bluejay_async import converter
+from bluejay_async.core import converter
 from bluejay_async.models import SimulationResults
 
 BODY: dict[str, Any] = {

@@ -15,10 +15,10 @@ from bluejay_async import (
     SimulationResult,
     SimulationResults,
     SimulationRunDetail,
-    _codec,
 )
-from bluejay_async import converter as conv
-from bluejay_async._validation import check_instances, path_segment
+from bluejay_async.core import codec as _codec
+from bluejay_async.core import converter as conv
+from bluejay_async.core.validation import check_instances, path_segment
 from bluejay_async.errors import ConfigurationError, InvalidRequestError, ResponseDecodeError
 from tests.scripted_server import Reply, ScriptedServer
 

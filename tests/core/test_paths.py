@@ -10,7 +10,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from bluejay_async import BluejayClient
-from bluejay_async._validation import path_segment
+from bluejay_async.core.validation import path_segment
 from bluejay_async.errors import InvalidRequestError
 from tests.scripted_server import Reply, ScriptedServer
 

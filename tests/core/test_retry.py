@@ -13,6 +13,14 @@ import aiohttp
 import pytest
 
 from bluejay_async import BluejayClient, RetryPolicy
+from bluejay_async.core.retry import (
+    RETRYABLE_STATUSES,
+    ConnectionNotEstablished,
+    parse_retry_after,
+    retry_after_of,
+    retry_delay,
+    should_retry,
+)
 from bluejay_async.errors import (
     APIConnectionError,
     APITimeoutError,
@@ -22,14 +30,6 @@ from bluejay_async.errors import (
     ResponseDecodeError,
     ServerError,
     status_error_from_response,
-)
-from bluejay_async.retry import (
-    RETRYABLE_STATUSES,
-    ConnectionNotEstablished,
-    parse_retry_after,
-    retry_after_of,
-    retry_delay,
-    should_retry,
 )
 from tests.core.conftest import MakeClient
 from tests.scripted_server import Reply, ScriptedServer

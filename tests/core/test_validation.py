@@ -15,7 +15,7 @@ from bluejay_async import (
     ToolCall,
     TranscriptEntry,
 )
-from bluejay_async._validation import (
+from bluejay_async.core.validation import (
     check_bool,
     check_choice,
     check_instances,

@@ -20,7 +20,7 @@ from typing import Any
 import attrs
 
 from bluejay_async import BluejayClient, RetryPolicy
-from bluejay_async.bulk import Outcome
+from bluejay_async.core.bulk import Outcome
 from bluejay_async.sandbox import Sandbox, SandboxConfig, run_sandbox
 from cognigy_async import CognigyClient
 

@@ -32,8 +32,11 @@ import yarl
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from bluejay_async import RetryPolicy, _codec, converter
-from bluejay_async.converter import decode_response
+from bluejay_async import RetryPolicy
+from bluejay_async.core import codec as _codec
+from bluejay_async.core import converter
+from bluejay_async.core.converter import decode_response
+from bluejay_async.core.retry import parse_retry_after, retry_delay, should_retry
 from bluejay_async.errors import (
     APIStatusError,
     InvalidRequestError,
@@ -44,7 +47,6 @@ from bluejay_async.errors import (
 )
 from bluejay_async.models import ResultUpdated, SimulationCreated, SimulationResults
 from bluejay_async.resources.runs import _RunsBody
-from bluejay_async.retry import parse_retry_after, retry_delay, should_retry
 from bluejay_async.sandbox import Sandbox, SandboxConfig, SandboxState, run_sandbox
 from cognigy_async.models import RunsPage
 from tests.reliability.harness import Clients, clients_for, sandbox_config

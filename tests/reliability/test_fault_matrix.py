@@ -6,7 +6,7 @@ and by the SDK's one DEBUG line per attempt), the sandbox's write counter (a cre
 is applied exactly once or not at all, never twice), and that the API key appears in no log
 record and no exception.
 
-The retry rule under test (``bluejay_async.retry.should_retry``): GETs are retried on
+The retry rule under test (``bluejay_async.core.retry.should_retry``): GETs are retried on
 connection errors, timeouts, 408, 429 and 5xx; a POST only where the server cannot have acted
 (connection never established, 429) unless ``retry_non_idempotent=True``; a ``Retry-After``
 beyond ``retry_after_max`` is not waited for; a 2xx body that is not JSON at all (cut off in
@@ -24,6 +24,7 @@ import attrs
 import pytest
 
 from bluejay_async import BluejayClient, RetryPolicy
+from bluejay_async.core.retry import ConnectionNotEstablished
 from bluejay_async.errors import (
     APIConnectionError,
     APIError,
@@ -34,7 +35,6 @@ from bluejay_async.errors import (
     ServerError,
 )
 from bluejay_async.models import ResultUpdated, SimulationCreated, SimulationResults
-from bluejay_async.retry import ConnectionNotEstablished
 from bluejay_async.sandbox import FaultRule, Sandbox, run_sandbox
 from cognigy_async import CognigyClient
 from tests.reliability.harness import (

@@ -20,7 +20,7 @@ in the last second and more than a quarter of them are throttles, or, once a lim
 a tenth; while the rate climbs back after a decrease, a throttle halves
 the window but does not cut the rate again, so random 429s cannot spiral it down.
 
-The window decides nothing about retrying: that stays in :mod:`bluejay_async.retry`.
+The window decides nothing about retrying: that stays in :mod:`bluejay_async.core.retry`.
 """
 
 from __future__ import annotations
@@ -29,8 +29,8 @@ import time
 from collections import deque
 from collections.abc import Callable
 
-from bluejay_async.errors import InvalidRequestError, RateLimitError, ServerError
-from bluejay_async.retry import retry_after_of
+from bluejay_async.core.errors import InvalidRequestError, RateLimitError, ServerError
+from bluejay_async.core.retry import retry_after_of
 
 __all__ = ["AdaptiveWindow", "is_throttle"]
 
@@ -62,7 +62,7 @@ def is_throttle(exc: BaseException) -> bool:
 class AdaptiveWindow:
     """The in-flight window and send pacing of one bulk fetch (see the module docstring).
 
-    Pass one to :func:`~bluejay_async.bulk.fetch_many`; read its counters afterwards to see
+    Pass one to :func:`~bluejay_async.core.bulk.fetch_many`; read its counters afterwards to see
     how the fetch went.
 
     Args:

@@ -1,13 +1,13 @@
 """Fetch many things concurrently: one :class:`Outcome` per key, in completion order.
 
 :func:`fetch_many` is the machinery behind ``results.retrieve_many`` and ``runs.iter_results``.
-It keeps at most the :class:`~bluejay_async.adaptive.AdaptiveWindow`'s limit of requests in
+It keeps at most the :class:`~bluejay_async.core.adaptive.AdaptiveWindow`'s limit of requests in
 flight, reads the keys lazily (so memory is bounded by the window, whatever the input's size),
 and yields each outcome as soon as its request completes.
 
 Retrying: each request is sent *once* (the caller passes a single-attempt fetch) and every
-failure comes back here, where :func:`~bluejay_async.retry.should_retry` and
-:func:`~bluejay_async.retry.retry_delay` (the SDK's one retry decision) say whether and when to
+failure comes back here, where :func:`~bluejay_async.core.retry.should_retry` and
+:func:`~bluejay_async.core.retry.retry_delay` (the SDK's one retry decision) say whether and when to
 try the key again under the client's :class:`~bluejay_async.RetryPolicy`. A retry is a
 re-queue, not a sleep inside a request: a key waiting out its ``Retry-After`` holds no window
 slot, and every 429 reaches the adaptive window, which is how it learns of throttling. The
@@ -55,9 +55,9 @@ from typing import Any, Generic, TypeVar, overload
 
 import attrs
 
-from bluejay_async.adaptive import AdaptiveWindow, is_throttle
-from bluejay_async.errors import APIError, InvalidRequestError
-from bluejay_async.retry import RetryPolicy, retry_delay, should_retry
+from bluejay_async.core.adaptive import AdaptiveWindow, is_throttle
+from bluejay_async.core.errors import APIError, InvalidRequestError
+from bluejay_async.core.retry import RetryPolicy, retry_delay, should_retry
 
 __all__ = ["Outcome", "ProgressCallback", "check_progress", "fetch_many"]
 

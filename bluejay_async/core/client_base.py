@@ -6,9 +6,9 @@ import copy
 from types import TracebackType
 from typing import TypeVar
 
-from bluejay_async.errors import ConfigurationError
-from bluejay_async.retry import RetryPolicy
-from bluejay_async.transport import Timeout, Transport
+from bluejay_async.core.errors import ConfigurationError
+from bluejay_async.core.retry import RetryPolicy
+from bluejay_async.core.transport import Timeout, Transport
 
 __all__ = ["BaseClient", "check_secret"]
 

@@ -1,8 +1,8 @@
 """The shared async HTTP transport of both clients.
 
 One :class:`Transport` per client owns (or borrows) one pooled ``aiohttp.ClientSession``, adds
-the credentials, applies the timeout and the :class:`~bluejay_async.retry.RetryPolicy`, maps
-HTTP failures to :mod:`bluejay_async.errors`, and hands a successful body to the decoder.
+the credentials, applies the timeout and the :class:`~bluejay_async.core.retry.RetryPolicy`, maps
+HTTP failures to :mod:`bluejay_async.core.errors`, and hands a successful body to the decoder.
 """
 
 from __future__ import annotations
@@ -22,9 +22,10 @@ import attrs
 import multidict
 import yarl
 
-from bluejay_async import __version__, _codec
-from bluejay_async.converter import decode_response
-from bluejay_async.errors import (
+from bluejay_async import __version__
+from bluejay_async.core import codec as _codec
+from bluejay_async.core.converter import decode_response
+from bluejay_async.core.errors import (
     APIConnectionError,
     APIStatusError,
     APITimeoutError,
@@ -32,7 +33,7 @@ from bluejay_async.errors import (
     InvalidRequestError,
     status_error_from_response,
 )
-from bluejay_async.retry import ConnectionNotEstablished, RetryPolicy, parse_retry_after
+from bluejay_async.core.retry import ConnectionNotEstablished, RetryPolicy, parse_retry_after
 
 __all__ = ["Timeout", "Transport", "resolve_timeout"]
 
@@ -249,7 +250,7 @@ class Transport:
         """Send one API call with retries and return its successful body undecoded.
 
         For callers that decode later (bulk fetches decode each body as it is handed out);
-        they pass the body to :func:`~bluejay_async.converter.decode_response` with
+        they pass the body to :func:`~bluejay_async.core.converter.decode_response` with
         :meth:`url` for the error messages. A body cut off mid-JSON is not retried here, as
         nothing here reads it: that is the caller's to decide.
         """

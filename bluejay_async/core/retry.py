@@ -16,7 +16,7 @@ from email.utils import parsedate_to_datetime
 import attrs
 import tenacity
 
-from bluejay_async.errors import (
+from bluejay_async.core.errors import (
     APIConnectionError,
     APIStatusError,
     APITimeoutError,

@@ -30,9 +30,9 @@ from cattrs.cols import is_sequence, list_structure_factory
 from cattrs.errors import BaseValidationError, ClassValidationError, IterableValidationError
 from cattrs.gen import make_dict_structure_fn, make_dict_unstructure_fn, override
 
-from bluejay_async import _codec
-from bluejay_async._types import EPOCH_MILLIS, TZ_AWARE
-from bluejay_async.errors import ResponseDecodeError, excerpt
+from bluejay_async.core import codec as _codec
+from bluejay_async.core.errors import ResponseDecodeError, excerpt
+from bluejay_async.core.markers import EPOCH_MILLIS, TZ_AWARE
 
 msgspec: Any
 try:

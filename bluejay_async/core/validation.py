@@ -11,8 +11,8 @@ from urllib.parse import quote
 
 import attrs
 
-from bluejay_async.converter import _json_name, explain, unstructure
-from bluejay_async.errors import InvalidRequestError
+from bluejay_async.core.converter import _json_name, explain, unstructure
+from bluejay_async.core.errors import InvalidRequestError
 
 __all__ = [
     "check_bool",

@@ -1,0 +1,19 @@
+"""The core that both clients stand on: ``bluejay_async`` and ``cognigy_async`` build on it.
+
+One place for each job:
+
+- :mod:`~bluejay_async.core.transport`: the pooled ``aiohttp`` session, URL and redirect policy,
+  credentials, one request with its retries, and the mapping of a response to an error;
+- :mod:`~bluejay_async.core.retry`: :class:`RetryPolicy` and the retry decision (what is retried,
+  how long to wait, when to give up);
+- :mod:`~bluejay_async.core.errors`: the exception tree (public as :mod:`bluejay_async.errors`);
+- :mod:`~bluejay_async.core.codec`: JSON bytes in and out;
+- :mod:`~bluejay_async.core.converter`: JSON to records and back (the decode path);
+- :mod:`~bluejay_async.core.markers`: annotations records use to say how a field is encoded;
+- :mod:`~bluejay_async.core.validation`: argument checks made before anything is sent;
+- :mod:`~bluejay_async.core.bulk` and :mod:`~bluejay_async.core.adaptive`: many requests at once,
+  in a window that adapts to the server's throttling;
+- :mod:`~bluejay_async.core.client_base`: the lifecycle both clients share.
+
+Nothing here knows a Bluejay or Cognigy endpoint; the clients' resources do.
+"""

@@ -1,0 +1,329 @@
+"""The exceptions raised by both clients, and the one place that maps an HTTP error to them.
+
+Every failure the SDK reports is an :class:`APIError`. The tree::
+
+    APIError
+    ├── ConfigurationError          no API key, malformed base URL, ...
+    ├── InvalidRequestError         bad argument, raised before anything is sent (also ValueError)
+    ├── APIConnectionError          the request never got an HTTP answer
+    │   └── APITimeoutError
+    ├── ResponseDecodeError         a 2xx body that is not the JSON the API documents
+    ├── PaginationError             a cursor loop or a page that makes no progress
+    └── APIStatusError              the server answered with a status >= 400
+        ├── BadRequestError         400
+        ├── AuthenticationError     401
+        ├── PermissionDeniedError   403
+        ├── NotFoundError           404
+        ├── UnprocessableEntityError 422 (``.errors`` holds FastAPI's ``detail`` list)
+        ├── RateLimitError          429 (``.retry_after`` in seconds, when the server sent one)
+        └── ServerError             5xx
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+import attrs
+import multidict
+
+from bluejay_async.core import codec as _codec
+
+__all__ = [
+    "APIConnectionError",
+    "APIError",
+    "APIStatusError",
+    "APITimeoutError",
+    "AuthenticationError",
+    "BadRequestError",
+    "ConfigurationError",
+    "FieldError",
+    "InvalidRequestError",
+    "NotFoundError",
+    "PaginationError",
+    "PermissionDeniedError",
+    "RateLimitError",
+    "ResponseDecodeError",
+    "ServerError",
+    "UnprocessableEntityError",
+    "status_error_from_response",
+]
+
+_REQUEST_ID_HEADERS = ("x-request-id", "request-id", "x-amzn-requestid", "x-correlation-id")
+_TRACE_ID_HEADERS = ("x-trace-id", "trace-id", "x-b3-traceid")
+_EXCERPT_CHARS = 200
+
+
+class APIError(Exception):
+    """Base class of every error this SDK raises."""
+
+    message: str
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+class ConfigurationError(APIError):
+    """The client is not configured well enough to send a request (e.g. no API key)."""
+
+
+class InvalidRequestError(APIError, ValueError):
+    """An argument is invalid; raised before anything is sent."""
+
+    def __init__(self, message: str, *, param: str | None = None) -> None:
+        super().__init__(message)
+        self.param = param
+
+
+class PaginationError(APIError):
+    """The server's pagination would loop (a cursor seen twice) or makes no progress."""
+
+
+class APIConnectionError(APIError):
+    """No HTTP response was received: the connection failed, dropped, or the body was cut off."""
+
+    def __init__(self, message: str, *, method: str, url: str) -> None:
+        super().__init__(message)
+        self.method = method
+        self.url = url
+
+
+class APITimeoutError(APIConnectionError):
+    """The request did not complete within the configured timeout."""
+
+
+class ResponseDecodeError(APIError):
+    """A successful response whose body is not valid JSON or does not match the documented schema.
+
+    ``path`` is the JSON path of the offending value (``$.simulation_results[0].id``) when the
+    body parsed as JSON but a field had the wrong type or was missing. ``malformed`` is true when
+    the body is not JSON at all (cut off or garbled in transit); such a GET is retried.
+    """
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        path: str | None = None,
+        excerpt: str | None = None,
+        method: str | None = None,
+        url: str | None = None,
+        malformed: bool = False,
+    ) -> None:
+        super().__init__(message)
+        self.malformed = malformed
+        self.path = path
+        self.excerpt = excerpt
+        self.method = method
+        self.url = url
+
+
+@attrs.frozen(kw_only=True)
+class FieldError:
+    """One entry of a FastAPI 422 ``detail`` list: where (``loc``), what (``msg``), and its type."""
+
+    loc: tuple[str | int, ...]
+    msg: str
+    type: str
+    input: Any = None
+
+    @property
+    def field(self) -> str:
+        """The failing field as a dotted path, without the leading ``body``/``query``/``path``."""
+        parts = self.loc[1:] if self.loc and self.loc[0] in ("body", "query", "path") else self.loc
+        return ".".join(str(p) for p in parts) or "<root>"
+
+
+class APIStatusError(APIError):
+    """The server answered with an HTTP error status.
+
+    Attributes:
+        status_code: the HTTP status.
+        body: the parsed JSON body, or its text when it is not JSON (``None`` when empty).
+        headers: the response headers (never the request's, which hold the credentials).
+        request_id: the server's request id header, when sent.
+        code, field, trace_id: from a ``{error, field, code, traceId}`` body (Cognigy), when sent.
+        errors: the structured FastAPI validation errors of a 422 body (empty otherwise).
+        method, url: the request that failed.
+    """
+
+    status_code: int
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        status_code: int,
+        method: str,
+        url: str,
+        body: Any = None,
+        headers: Mapping[str, str] | None = None,
+        request_id: str | None = None,
+        code: str | None = None,
+        field: str | None = None,
+        trace_id: str | None = None,
+        errors: tuple[FieldError, ...] = (),
+    ) -> None:
+        super().__init__(message)
+        self.status_code = status_code
+        self.method = method
+        self.url = url
+        self.body = body
+        # Header names are case-insensitive: err.headers["retry-after"] must work however the
+        # server spelled it.
+        self.headers: Mapping[str, str] = multidict.CIMultiDict(headers or {})
+        self.request_id = request_id
+        self.code = code
+        self.field = field
+        self.trace_id = trace_id
+        self.errors = errors
+
+
+class BadRequestError(APIStatusError):
+    """HTTP 400: the server rejected the request's parameters."""
+
+
+class AuthenticationError(APIStatusError):
+    """HTTP 401: the credentials are missing or wrong."""
+
+
+class PermissionDeniedError(APIStatusError):
+    """HTTP 403: the credentials do not allow this operation."""
+
+
+class NotFoundError(APIStatusError):
+    """HTTP 404: no such simulation, run or result."""
+
+
+class UnprocessableEntityError(APIStatusError):
+    """HTTP 422: FastAPI validation failed; ``.errors`` lists each failing field."""
+
+
+class RateLimitError(APIStatusError):
+    """HTTP 429: too many requests. ``retry_after`` is the server's wait hint in seconds."""
+
+    def __init__(self, message: str, *, retry_after: float | None = None, **kwargs: Any) -> None:
+        super().__init__(message, **kwargs)
+        self.retry_after = retry_after
+
+
+class ServerError(APIStatusError):
+    """HTTP 5xx: the server failed."""
+
+
+_STATUS_CLASSES: dict[int, type[APIStatusError]] = {
+    400: BadRequestError,
+    401: AuthenticationError,
+    403: PermissionDeniedError,
+    404: NotFoundError,
+    422: UnprocessableEntityError,
+    429: RateLimitError,
+}
+
+
+def _status_class(status: int) -> type[APIStatusError]:
+    if status >= 500:
+        return ServerError
+    return _STATUS_CLASSES.get(status, APIStatusError)
+
+
+def _first_header(headers: Mapping[str, str], names: tuple[str, ...]) -> str | None:
+    lowered = {k.lower(): v for k, v in headers.items()}
+    for name in names:
+        if name in lowered:
+            return lowered[name]
+    return None
+
+
+def excerpt(raw: bytes, limit: int = _EXCERPT_CHARS) -> str:
+    """A short printable excerpt of a response body, for error messages."""
+    text = raw[: limit * 4].decode("utf-8", errors="replace")
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[:limit] + "..."
+
+
+def _parse_body(raw: bytes) -> Any:
+    if not raw:
+        return None
+    try:
+        return _codec.loads(raw)
+    except (ValueError, RecursionError):  # the stdlib decoder recurses on nesting
+        return raw.decode("utf-8", errors="replace")
+
+
+def _field_errors(body: Any) -> tuple[FieldError, ...]:
+    if not isinstance(body, dict) or not isinstance(body.get("detail"), list):
+        return ()
+    found = []
+    for item in body["detail"]:
+        if not isinstance(item, dict):
+            continue
+        loc = item.get("loc")
+        found.append(
+            FieldError(
+                loc=tuple(p for p in loc if isinstance(p, (str, int)))
+                if isinstance(loc, list)
+                else (),
+                msg=str(item.get("msg", "")),
+                type=str(item.get("type", "")),
+                input=item.get("input"),
+            )
+        )
+    return tuple(found)
+
+
+def _str_or_none(value: Any) -> str | None:
+    return value if isinstance(value, str) and value else None
+
+
+def _describe(body: Any, errors: tuple[FieldError, ...], raw: bytes) -> str:
+    if errors:
+        return "; ".join(f"{e.field}: {e.msg}" for e in errors)
+    if isinstance(body, dict):
+        for key in ("error", "detail", "message"):
+            value = body.get(key)
+            if isinstance(value, str) and value:
+                return value
+        try:
+            return excerpt(_codec.dumps(body))
+        except (TypeError, ValueError, RecursionError):  # orjson encodes 255 levels at most
+            return excerpt(raw)
+    if isinstance(body, str):
+        return excerpt(body.encode())
+    return "no body"
+
+
+def status_error_from_response(
+    *,
+    status: int,
+    headers: Mapping[str, str],
+    raw_body: bytes,
+    method: str,
+    url: str,
+    retry_after: float | None = None,
+) -> APIStatusError:
+    """Build the typed error for an HTTP error response (the single error-mapping point)."""
+    cls = _status_class(status)
+    body = _parse_body(raw_body)
+    errors = _field_errors(body)
+    fields = body if isinstance(body, dict) else {}
+    trace_id = _str_or_none(fields.get("traceId")) or _first_header(headers, _TRACE_ID_HEADERS)
+    message = f"{status} {cls.__name__} on {method} {url}: {_describe(body, errors, raw_body)}"
+    if trace_id:
+        message += f" (trace id {trace_id})"
+    kwargs: dict[str, Any] = {
+        "status_code": status,
+        "method": method,
+        "url": url,
+        "body": body,
+        "headers": headers,
+        "request_id": _first_header(headers, _REQUEST_ID_HEADERS),
+        "code": _str_or_none(fields.get("code")),
+        "field": _str_or_none(fields.get("field")),
+        "trace_id": trace_id,
+        "errors": errors,
+    }
+    if cls is RateLimitError:
+        return RateLimitError(message, retry_after=retry_after, **kwargs)
+    return cls(message, **kwargs)
