@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import asyncio
 import sys
 from collections.abc import Sequence
 
@@ -33,6 +32,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.command == "serve":
         return run_serve(args)
     if args.command == "demo":
+        import asyncio
+
         from bluejay_async.demo import run_demo
 
         return asyncio.run(run_demo(faults=args.faults, runs=args.runs))

@@ -7,21 +7,48 @@ async with CognigyClient(project_id="p1") as cg:
         run.metrics.success, run.created_at
 """
 
-from bluejay_async import RetryPolicy
-from cognigy_async.client import CognigyClient
-from cognigy_async.models import (
-    ErrorCategory,
-    ErrorInfo,
-    Pagination,
-    Run,
-    RunMetrics,
-    RunsPage,
-    RunStatus,
-    Sentiment,
-    SuccessCriterion,
-    SuccessRate,
-    Turn,
-)
+from typing import TYPE_CHECKING
+
+from bluejay_async._lazy import lazy_exports
+
+if TYPE_CHECKING:
+    from bluejay_async.core.retry import RetryPolicy
+    from cognigy_async.client import CognigyClient
+    from cognigy_async.models import (
+        ErrorCategory,
+        ErrorInfo,
+        Pagination,
+        Run,
+        RunMetrics,
+        RunsPage,
+        RunStatus,
+        Sentiment,
+        SuccessCriterion,
+        SuccessRate,
+        Turn,
+    )
+else:
+    # Imported on first use: see bluejay_async/__init__.py.
+    __getattr__, __dir__ = lazy_exports(
+        __name__,
+        {
+            "bluejay_async.core.retry": ["RetryPolicy"],
+            ".client": ["CognigyClient"],
+            ".models": [
+                "ErrorCategory",
+                "ErrorInfo",
+                "Pagination",
+                "Run",
+                "RunMetrics",
+                "RunsPage",
+                "RunStatus",
+                "Sentiment",
+                "SuccessCriterion",
+                "SuccessRate",
+                "Turn",
+            ],
+        },
+    )
 
 __all__ = [
     "CognigyClient",

@@ -18,20 +18,15 @@ from bluejay_async.cli.config import (
     positive_int,
 )
 from bluejay_async.cli.export import run_export
-from bluejay_async.cli.output import open_writer, write_records
-from bluejay_async.cli.records import (
-    COGNIGY_RUN_VIEW,
-    RESULT_VIEW,
-    RUN_VIEW,
-    run_results,
-    run_title,
-)
 
 __all__ = ["add_commands", "list_cognigy_runs", "list_results", "list_runs"]
 
 
 async def list_runs(args: argparse.Namespace, settings: Settings) -> int:
     """``runs SIMULATION_ID``: the simulation's runs."""
+    from bluejay_async.cli.output import write_records
+    from bluejay_async.cli.records import RUN_VIEW
+
     async with bluejay_client(settings) as bj:
         runs = await bj.runs.list(args.simulation_id)
     write_records(RUN_VIEW, runs, args.output_format, sys.stdout, sys.stderr)
@@ -40,6 +35,9 @@ async def list_runs(args: argparse.Namespace, settings: Settings) -> int:
 
 async def list_results(args: argparse.Namespace, settings: Settings) -> int:
     """``results RUN_ID``: every simulation result of the run."""
+    from bluejay_async.cli.output import write_records
+    from bluejay_async.cli.records import RESULT_VIEW, run_results, run_title
+
     async with bluejay_client(settings) as bj:
         results = await bj.results.retrieve(args.run_id)
     title = run_title(results.simulation_run)
@@ -51,6 +49,9 @@ async def list_results(args: argparse.Namespace, settings: Settings) -> int:
 
 async def list_cognigy_runs(args: argparse.Namespace, settings: Settings) -> int:
     """``cognigy runs SIM_REF BATCH_REF --project P``: the batch's runs, every page."""
+    from bluejay_async.cli.output import open_writer
+    from bluejay_async.cli.records import COGNIGY_RUN_VIEW
+
     writer = open_writer(COGNIGY_RUN_VIEW, args.output_format, sys.stdout, sys.stderr)
     async with cognigy_client(settings) as cg:
         runs = cg.runs.iterate(

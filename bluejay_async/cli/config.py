@@ -23,13 +23,17 @@ import argparse
 import contextlib
 import os
 from collections.abc import AsyncIterator, Mapping
+from typing import TYPE_CHECKING
 
 import attrs
 
-from bluejay_async import BluejayClient, RetryPolicy
 from bluejay_async.cli.errors import UsageError
 from bluejay_async.core.errors import ConfigurationError
-from cognigy_async import CognigyClient
+from bluejay_async.core.retry import RetryPolicy
+
+if TYPE_CHECKING:
+    from bluejay_async import BluejayClient
+    from cognigy_async import CognigyClient
 
 __all__ = [
     "Endpoints",
@@ -237,6 +241,8 @@ async def bluejay_client(settings: Settings) -> AsyncIterator[BluejayClient]:
     Raises:
         ConfigurationError: no API key, or an unusable base URL.
     """
+    from bluejay_async import BluejayClient
+
     async with _endpoints(settings) as endpoints:
         if endpoints.bluejay_api_key is None:
             raise ConfigurationError(
@@ -258,6 +264,8 @@ async def cognigy_client(settings: Settings) -> AsyncIterator[CognigyClient]:
     Raises:
         ConfigurationError: no credentials, or an unusable base URL.
     """
+    from cognigy_async import CognigyClient
+
     async with _endpoints(settings) as endpoints:
         if endpoints.cognigy_token is None and endpoints.cognigy_api_key is None:
             raise ConfigurationError(

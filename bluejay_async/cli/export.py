@@ -14,19 +14,20 @@ import argparse
 import contextlib
 import sys
 from pathlib import Path
-from typing import TextIO
+from typing import TYPE_CHECKING, TextIO
 
-from bluejay_async import BluejayClient
 from bluejay_async.cli.config import Settings, bluejay_client
 from bluejay_async.cli.export_file import ExportFile
 from bluejay_async.cli.progress import open_progress
-from bluejay_async.cli.records import result_record, run_results
-from bluejay_async.core.bulk import Outcome
-from bluejay_async.models import SimulationResults
+
+if TYPE_CHECKING:
+    from bluejay_async import BluejayClient
+    from bluejay_async.core.bulk import Outcome
+    from bluejay_async.models import SimulationResults
+
+    Failure = Outcome[int, SimulationResults]
 
 __all__ = ["run_export"]
-
-Failure = Outcome[int, SimulationResults]
 
 
 async def run_export(args: argparse.Namespace, settings: Settings) -> int:
@@ -66,6 +67,8 @@ async def _fetch_into(
     export: ExportFile, bj: BluejayClient, run_ids: list[int], concurrency: int, err: TextIO
 ) -> list[Failure]:
     """Fetch every run's results into ``export``; returns the runs that failed."""
+    from bluejay_async.cli.records import result_record, run_results
+
     failures: list[Failure] = []
     progress = open_progress(err, label="exporting", total=len(run_ids))
     outcomes = bj.results.retrieve_many(run_ids, concurrency=concurrency, progress=progress)

@@ -19,7 +19,6 @@ messages carry the status, the request and the trace id, and never a credential.
 from __future__ import annotations
 
 import argparse
-import asyncio
 import logging
 import os
 import sys
@@ -69,6 +68,8 @@ def _log_requests() -> None:
 
 def run_command(args: argparse.Namespace) -> int:
     """Run the command ``args.handler`` with its settings; returns the exit status."""
+    import asyncio  # here, not at the top: ``--help`` does not need it
+
     handler: Handler = args.handler
     try:
         settings = resolve_settings(args)

@@ -11,11 +11,29 @@ reproducible fault injection::
         sb.set_faults([FaultRule("status", "retrieve_simulation_results", status=503, times=1)])
 """
 
-from .config import SandboxConfig
-from .faults import FAULT_PRESETS, FaultRule, SandboxCounters, TokenBucket
-from .middleware import RequestRecord
-from .server import Sandbox, build_app, run_sandbox, start_site
-from .state import SandboxState
+from typing import TYPE_CHECKING
+
+from bluejay_async._lazy import lazy_exports
+
+if TYPE_CHECKING:
+    from .config import SandboxConfig
+    from .faults import FAULT_PRESETS, FaultRule, SandboxCounters, TokenBucket
+    from .middleware import RequestRecord
+    from .server import Sandbox, build_app, run_sandbox, start_site
+    from .state import SandboxState
+else:
+    # Imported on first use, so that the CLI can read the fault presets and the serve options'
+    # defaults without importing aiohttp.web.
+    __getattr__, __dir__ = lazy_exports(
+        __name__,
+        {
+            ".config": ["SandboxConfig"],
+            ".faults": ["FAULT_PRESETS", "FaultRule", "SandboxCounters", "TokenBucket"],
+            ".middleware": ["RequestRecord"],
+            ".server": ["Sandbox", "build_app", "run_sandbox", "start_site"],
+            ".state": ["SandboxState"],
+        },
+    )
 
 __all__ = [
     "FAULT_PRESETS",

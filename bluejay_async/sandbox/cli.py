@@ -11,14 +11,12 @@ serve ...`` works on its own. On start it prints, and flushes, three lines on st
 from __future__ import annotations
 
 import argparse
-import asyncio
 import signal
 import sys
 from collections.abc import Sequence
 
 from .config import SandboxConfig
 from .faults import FAULT_PRESETS
-from .server import build_app, start_site
 
 
 def add_serve_arguments(parser: argparse.ArgumentParser) -> None:
@@ -71,6 +69,10 @@ def config_from_args(args: argparse.Namespace) -> SandboxConfig:
 
 async def serve(args: argparse.Namespace) -> int:
     """Serve both APIs on one port until SIGINT or SIGTERM; returns the exit status."""
+    import asyncio
+
+    from .server import build_app, start_site  # aiohttp.web: not needed for ``--help``
+
     config = config_from_args(args)
     app, sandbox = build_app(config)
     stop = asyncio.Event()
@@ -102,6 +104,8 @@ async def serve(args: argparse.Namespace) -> int:
 
 def run_serve(args: argparse.Namespace) -> int:
     """Synchronous entry point: ``asyncio.run(serve(args))``, quiet on Ctrl+C."""
+    import asyncio
+
     try:
         return asyncio.run(serve(args))
     except KeyboardInterrupt:  # pragma: no cover - only without signal handlers
