@@ -1,8 +1,9 @@
-"""Helpers shared by the benchmarks: the sandbox in its own process, rounds, and measurements.
+"""Helpers shared by the benchmarks: measuring, rounds, tables, and the sandbox in a process.
 
-``python benchmarks/_common.py serve --runs N`` serves the sandbox (one simulation of ``N`` runs,
-bodies serialised up front) and two routes of its own, so that a benchmark can drive a server
-running in another process:
+The benchmarks that measure the client run against ``wire_server.py`` (bodies prepared once,
+served from memory). ``decode.py`` needs only realistic bodies, which it takes from the
+sandbox: ``python benchmarks/_common.py serve --runs N`` serves the sandbox (one simulation of
+``N`` runs, bodies serialised up front) and two routes of its own:
 
 * ``POST /_bench/faults`` with a JSON list of :class:`FaultRule` keyword dicts replaces the
   fault rules and zeroes the counters;
@@ -24,11 +25,10 @@ import time
 import urllib.request
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from aiohttp import web
-
-from bluejay_async.sandbox import FaultRule, SandboxConfig, build_app, start_site
+if TYPE_CHECKING:
+    from aiohttp import web
 
 API_KEY = "sandbox"
 SIMULATION_ID = 1
@@ -106,6 +106,12 @@ def fetch_body(base_url: str, run_id: int) -> bytes:
 
 
 async def _serve(runs: int, results_per_run: int) -> None:
+    # Imported here: a benchmark's client process imports this module, and its peak RSS must
+    # not include a server.
+    from aiohttp import web
+
+    from bluejay_async.sandbox import FaultRule, SandboxConfig, build_app, start_site
+
     config = SandboxConfig(
         seed=0, simulations=1, runs_per_simulation=runs, results_per_run=results_per_run
     )
@@ -181,6 +187,25 @@ def run_child(script: str, args: Sequence[str], env: dict[str, str] | None = Non
 def median(values: Sequence[float]) -> float:
     """The median of several rounds."""
     return float(statistics.median(values))
+
+
+def ratio_text(ratios: Sequence[float]) -> str:
+    """A ratio's median over the rounds, with its spread: ``0.85x (rounds 0.80x-0.90x)``."""
+    if not ratios:
+        return "-"
+    text = f"{median(ratios):.2f}x"
+    if len(ratios) > 1:
+        text += f" ({min(ratios):.2f}-{max(ratios):.2f})"
+    return text
+
+
+def machine_line() -> str:
+    """Python, CPUs and the load average when the run started (a busy machine drifts)."""
+    load = " / ".join(f"{x:.1f}" for x in os.getloadavg()) if hasattr(os, "getloadavg") else "?"
+    return (
+        f"python {sys.version.split()[0]}, {os.cpu_count()} CPUs, "
+        f"load average {load} (1/5/15 min) at the start"
+    )
 
 
 def print_table(headers: Sequence[str], rows: Sequence[Sequence[str]]) -> None:

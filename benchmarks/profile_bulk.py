@@ -4,11 +4,12 @@ a profile of the hottest functions.
     python benchmarks/profile_bulk.py                 # 2 000 ids, concurrency 32
     python benchmarks/profile_bulk.py --top 30 --sort cumulative
 
-One sandbox process serves the same simulation as ``bulk_results.py``. This process fetches every
-run's results with ``results.retrieve_many`` (and, for comparison, with raw aiohttp + orjson),
-dropping each body as ``bulk_results.py`` does, and prints:
+One wire server process (``wire_server.py``, bodies served from memory) serves the same
+simulation as ``bulk_results.py``. This process fetches every run's results with
+``results.retrieve_many`` (and, for comparison, with raw aiohttp + orjson), dropping each body
+as ``bulk_results.py`` does, and prints:
 
-* client CPU per request, measured without the profiler;
+* client CPU per request, measured without the profiler, and the server's next to it;
 * the cyclic garbage collector's passes per generation and the time they took (the collector is
   easy to set off by keeping many freshly decoded bodies alive at once, and costs nothing when
   each body is dropped as soon as it is used);
@@ -31,7 +32,9 @@ from collections.abc import Sequence
 from typing import Any
 
 import _common
-from bulk_results import WARMUP_IDS, raw_variant, sdk_variant
+import wire_server
+from _clients import raw_variant, sdk_variant
+from bulk_results import WARMUP_IDS
 
 
 class GcMeter:
@@ -62,9 +65,11 @@ async def measure(variant: str, url: str, ids: Sequence[int], concurrency: int) 
     make = sdk_variant if variant == "sdk" else raw_variant
     async with make(url, concurrency) as fetch_all:
         await fetch_all(ids[:WARMUP_IDS])
+        before = wire_server.stats(url)
         with GcMeter() as meter, _common.Stopwatch() as watch:
-            delivered, failed = await fetch_all(ids)
-    return {"watch": watch, "gc": meter, "delivered": delivered, "failed": failed}
+            delivered, _failed = await fetch_all(ids)
+        server = wire_server.stats(url) - before
+    return {"watch": watch, "gc": meter, "delivered": delivered, "server": server}
 
 
 async def profile_sdk(url: str, ids: Sequence[int], concurrency: int) -> pstats.Stats:
@@ -87,25 +92,37 @@ def main(argv: Sequence[str] | None = None) -> None:
     parser.add_argument("--sort", default="tottime", choices=("tottime", "cumulative"))
     args = parser.parse_args(argv)
 
-    with _common.sandbox_process(args.ids) as url:
+    print(_common.machine_line())
+    with wire_server.start(args.ids) as srv:
+        url = srv.bluejay_url
         ids = _common.run_ids(url)[: args.ids]
         rows = []
         for variant, label in (("sdk", "bluejay_async retrieve_many"), ("raw", "raw aiohttp")):
             result = asyncio.run(measure(variant, url, ids, args.concurrency))
-            watch, meter = result["watch"], result["gc"]
+            watch, meter, server = result["watch"], result["gc"], result["server"]
             n = max(1, result["delivered"])
             rows.append(
                 [
                     label,
                     f"{result['delivered']}/{len(ids)}",
-                    f"{watch.cpu / n * 1000:.3f}",
+                    f"{watch.cpu / n * 1e6:.0f}",
+                    f"{server.cpu / max(1, server.total_requests) * 1e6:.0f}",
+                    f"{server.cpu / watch.cpu:.0%}",
                     " / ".join(str(p) for p in meter.passes),
-                    f"{sum(meter.seconds) / n * 1000:.3f}",
+                    f"{sum(meter.seconds) / n * 1e6:.1f}",
                 ]
             )
         print(f"\n### {len(ids)} runs, concurrency {args.concurrency}\n")
         _common.print_table(
-            ["variant", "delivered", "client CPU ms/req", "GC passes gen 0/1/2", "GC ms/req"],
+            [
+                "variant",
+                "delivered",
+                "client CPU µs/req",
+                "server CPU µs/req",
+                "server/client CPU",
+                "GC passes gen 0/1/2",
+                "GC µs/req",
+            ],
             rows,
         )
         print(f"\n### cProfile of the SDK run (top {args.top} by {args.sort})\n", flush=True)
