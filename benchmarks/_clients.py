@@ -22,6 +22,8 @@ from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from typing import Any
 
+import _common
+import wire_server
 from wire_server import API_KEY
 
 FetchAll = Callable[[Sequence[int]], Awaitable[tuple[int, int]]]
@@ -204,9 +206,6 @@ async def measure(
     The wire server's CPU time is read just before and just after the measured block, so
     ``server_cpu`` is what the server spent answering exactly those requests.
     """
-    import _common
-    import wire_server
-
     async with variant(name, url, concurrency) as fetch_all:
         if warmup:
             await fetch_all(ids[:warmup])

@@ -52,9 +52,12 @@ LABELS = {
 }
 WARMUP_IDS = 64
 LATENCY = 0.05
+LATENCY_IDS = 1000
+"""With 50 ms per request, throughput is set by the latency and the window, not by the count:
+the latency scenario fetches at most this many ids per variant, to keep a round short."""
 SEQUENTIAL_IDS_WITH_LATENCY = 100
-"""A sequential loop over 2 000 ids at 50 ms each would take 100 s a round; its throughput does
-not depend on the count, so it fetches this many."""
+"""A sequential loop over 1 000 ids at 50 ms each would take 50 s a round; its throughput does
+not depend on the count either, so it fetches this many."""
 
 TARGETS = {
     "loopback": (
@@ -102,9 +105,10 @@ def print_server_share(rounds: dict[str, list[dict[str, Any]]]) -> None:
 def throughput_scenario(name: str, url: str, args: argparse.Namespace) -> None:
     latency = name == "latency"
     wire_server.configure(url, latency=LATENCY if latency else 0.0)
-    counts = dict.fromkeys(args.variants, args.ids)
+    ids = min(args.ids, LATENCY_IDS) if latency else args.ids
+    counts = dict.fromkeys(args.variants, ids)
     if latency and "requests" in counts:
-        counts["requests"] = min(args.ids, SEQUENTIAL_IDS_WITH_LATENCY)
+        counts["requests"] = min(ids, SEQUENTIAL_IDS_WITH_LATENCY)
     rounds: dict[str, list[dict[str, Any]]] = {v: [] for v in args.variants}
     for number in range(args.rounds):
         for variant in args.variants:
@@ -115,7 +119,7 @@ def throughput_scenario(name: str, url: str, args: argparse.Namespace) -> None:
 
     title = "loopback" if not latency else f"{LATENCY * 1000:.0f} ms server latency per request"
     print(
-        f"\n### {title}: {args.ids} runs, concurrency {args.concurrency}, "
+        f"\n### {title}: {ids} runs, concurrency {args.concurrency}, "
         f"median of {args.rounds} rounds\n"
     )
     rows = []
