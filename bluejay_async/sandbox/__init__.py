@@ -9,8 +9,13 @@ reproducible fault injection::
     async with run_sandbox(SandboxConfig(seed=0)) as sb:
         sb.bluejay_url, sb.cognigy_url, sb.api_key
         sb.set_faults([FaultRule("status", "retrieve_simulation_results", status=503, times=1)])
+
+Runs queued through ``POST /v1/queue-simulation-run`` progress against the sandbox's clock
+(``SandboxConfig(run_seconds=...)``); pass ``run_sandbox(config, clock=ManualClock())`` and call
+``clock.advance(seconds)`` to move them without waiting.
 """
 
+from .clock import Clock, ManualClock, SystemClock
 from .config import SandboxConfig
 from .faults import FAULT_PRESETS, FaultRule, SandboxCounters, TokenBucket
 from .middleware import RequestRecord
@@ -19,12 +24,15 @@ from .state import SandboxState
 
 __all__ = [
     "FAULT_PRESETS",
+    "Clock",
     "FaultRule",
+    "ManualClock",
     "RequestRecord",
     "Sandbox",
     "SandboxConfig",
     "SandboxCounters",
     "SandboxState",
+    "SystemClock",
     "TokenBucket",
     "build_app",
     "run_sandbox",

@@ -47,7 +47,39 @@ def add_serve_arguments(parser: argparse.ArgumentParser) -> None:
         choices=sorted(FAULT_PRESETS),
         help="fault preset to inject (default: none)",
     )
+    add(
+        "--run-seconds",
+        type=_non_negative_seconds,
+        default=defaults.run_seconds,
+        help="seconds a queued run takes to complete, 0 for at once (default: %(default)g)",
+    )
+    add(
+        "--goal-success-rate",
+        type=_probability,
+        default=defaults.goal_success_rate,
+        help="probability that a queued call meets its goal (default: %(default)g)",
+    )
     add("--warm", action="store_true", help="serialise every retrieve body before serving")
+
+
+def _non_negative_seconds(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a number: {text!r}") from None
+    if not value >= 0:
+        raise argparse.ArgumentTypeError(f"must be >= 0, got {text}")
+    return value
+
+
+def _probability(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a number: {text!r}") from None
+    if not 0.0 <= value <= 1.0:
+        raise argparse.ArgumentTypeError(f"must be between 0 and 1, got {text}")
+    return value
 
 
 def config_from_args(args: argparse.Namespace) -> SandboxConfig:
@@ -65,6 +97,8 @@ def config_from_args(args: argparse.Namespace) -> SandboxConfig:
         faults=FAULT_PRESETS[args.faults],
         host=args.host,
         port=args.port,
+        run_seconds=args.run_seconds,
+        goal_success_rate=args.goal_success_rate,
         warm=args.warm,
     )
 
