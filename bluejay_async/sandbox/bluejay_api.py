@@ -35,8 +35,11 @@ PREFIX = "/v1"
 
 
 class BluejayAPI:
-    """The Bluejay request handlers: they read and change ``state`` and count applied writes
-    in ``counters``; ``api_key`` is the only key accepted."""
+    """The Bluejay request handlers.
+
+    They read and change ``state``, count the writes they apply in ``counters``, and accept
+    ``api_key`` only.
+    """
 
     def __init__(self, state: SandboxState, counters: SandboxCounters, api_key: str) -> None:
         self._state = state

@@ -162,8 +162,11 @@ def _sort_param(raw: str | None) -> tuple[str, bool]:
 
 
 class CognigyAPI:
-    """The runs endpoint: pages of ``store``'s batches, shaped by ``config`` (key, seed, page
-    size, cursors), with ``trace_ids`` in its error bodies."""
+    """The runs endpoint.
+
+    It pages through ``store``'s batches as ``config`` says (API key, cursor seed, page size,
+    cursors on or off) and puts ``trace_ids`` in its error bodies.
+    """
 
     def __init__(self, store: CognigyStore, config: SandboxConfig, trace_ids: TraceIds) -> None:
         self._store = store

@@ -77,7 +77,7 @@ class RunsView(Mapping[int, JSON]):
         self._state = state
 
     def __getitem__(self, run_id: int) -> JSON:
-        return self._state.run_row(run_id, self._state.clock())
+        return self._state.run_row(run_id)
 
     def __iter__(self) -> Iterator[int]:
         return iter(self._state.plans)
@@ -175,12 +175,12 @@ class SandboxState:
         self._next_result_id += results
         return run_id, result_ids
 
-    def run_row(self, run_id: int, now: float) -> JSON:
-        """Run ``run_id``'s get-simulation-runs row at clock reading ``now``."""
+    def run_row(self, run_id: int, now: float | None = None) -> JSON:
+        """Run ``run_id``'s get-simulation-runs row at clock reading ``now`` (default: now)."""
         run = self.queued.get(run_id)
         if run is None:
             return self._rows[run_id]
-        return run_row(run.snapshot(now))
+        return run_row(run.snapshot(self.clock() if now is None else now))
 
     def simulation_runs_body(self, simulation_id: int) -> bytes | None:
         """The get-simulation-runs body, or None for an unknown simulation."""

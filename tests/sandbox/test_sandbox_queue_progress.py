@@ -9,15 +9,11 @@ from typing import Any
 import aiohttp
 import pytest
 
-from bluejay_async.sandbox import ManualClock, Sandbox, SandboxConfig, run_sandbox
+from bluejay_async.sandbox import ManualClock, Sandbox, SandboxConfig, SandboxState, run_sandbox
 from bluejay_async.sandbox.queued import FINISHED, IN_PROGRESS, QUEUED
 
 from .helpers import check_shape, get, is_datetime, key, post, queue, retrieve, run_rows
-from .test_sandbox_bluejay_routes import (
-    SIMULATION_RUN_RES,
-    SIMULATION_RUN_RESULT_RESPONSE,
-    check_result,
-)
+from .shapes import SIMULATION_RUN_RES, SIMULATION_RUN_RESULT_RESPONSE, check_result
 
 FINISHED_STATUSES = ("completed", "failed")
 
@@ -300,8 +296,6 @@ async def test_bodies_are_rebuilt_only_when_a_call_starts_or_finishes(
 
 def test_stage_boundaries() -> None:
     clock = ManualClock(start=0.0)
-    from bluejay_async.sandbox import SandboxState
-
     state = SandboxState(SandboxConfig(run_seconds=8), clock)
     run = state.queue_run({"simulation_id": "1"})
     position = 0
