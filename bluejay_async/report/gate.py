@@ -95,11 +95,11 @@ class Thresholds:
 
 
 _SIMPLE: tuple[tuple[str, Kind, Metric[RunSummary]], ...] = (
-    ("min_results", "min", m.RESULTS_WITH_VERDICT),
     ("min_goal_success_rate", "min", m.GOAL_SUCCESS_RATE),
-    ("max_no_verdict_rate", "max", m.NO_VERDICT_RATE),
     ("max_hallucination_rate", "max", m.HALLUCINATION_RATE),
     ("max_redundancy_rate", "max", m.REDUNDANCY_RATE),
+    ("max_no_verdict_rate", "max", m.NO_VERDICT_RATE),
+    ("min_results", "min", m.RESULTS_WITH_VERDICT),
     ("max_p50_latency_ms", "max", m.P50_LATENCY_MS),
     ("max_p95_latency_ms", "max", m.P95_LATENCY_MS),
     ("max_mean_latency_ms", "max", m.MEAN_LATENCY_MS),
