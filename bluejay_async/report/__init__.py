@@ -16,7 +16,7 @@ The definitions of every figure are in :mod:`bluejay_async.report.summary` (aggr
 (:func:`~bluejay_async.report.stats.percentile`).
 """
 
-from bluejay_async.report.checks import Check, GateResult
+from bluejay_async.report.checks import Check, GateResult, format_value
 from bluejay_async.report.compare import (
     Comparison,
     MetricDelta,
@@ -45,6 +45,7 @@ __all__ = [
     "RunSummary",
     "Thresholds",
     "compare",
+    "format_value",
     "gate",
     "percentile",
     "summarize",

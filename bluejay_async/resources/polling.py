@@ -13,8 +13,8 @@ its status is terminal. It is polite and bounded:
   decision (:func:`~bluejay_async.core.retry.should_retry` /
   :func:`~bluejay_async.core.retry.retry_delay`) says whether and when to read again under the
   client's :class:`~bluejay_async.RetryPolicy`: transient failures are retried, a server's
-  ``Retry-After`` is honoured, ``max_attempts`` and ``deadline`` count the consecutive failures
-  of one read. Anything else is raised.
+  ``Retry-After`` is honoured, ``max_attempts`` and ``deadline`` count the attempts of one read
+  (a successful read starts the count again). Anything else is raised.
 - **Timeout.** ``timeout`` bounds the whole wait, reads in flight included: when it runs out,
   :class:`~bluejay_async.errors.RunTimeoutError` is raised at the deadline (never before),
   naming the run and its last status.
@@ -224,7 +224,8 @@ async def poll_run(
             raise timed_out() from None
 
     async def read() -> SimulationResults:
-        failures, first_failure = 0, 0.0
+        # One read is one "call" of the policy: max_attempts and deadline count from its start.
+        failures, started = 0, clock()
         while True:
             try:
                 return await attempt()
@@ -232,14 +233,12 @@ async def poll_run(
                 raise
             except APIError as exc:
                 failures += 1
-                if failures == 1:
-                    first_failure = clock()
                 if failures >= retry.max_attempts or not should_retry(
                     exc, policy=retry, idempotent=True
                 ):
                     raise
                 wait = retry_delay(exc, attempt=failures, policy=retry, rand=rand)
-                if retry.deadline is not None and clock() - first_failure + wait >= retry.deadline:
+                if retry.deadline is not None and clock() - started + wait >= retry.deadline:
                     raise
                 logger.debug("run %s: read failed (%s); again in %.2f s", run_id, exc, wait)
                 await pause(wait)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import pickle
 import random
 
 import pytest
@@ -248,3 +249,10 @@ def test_bad_limits_are_refused(kwargs: dict[str, float]) -> None:
 def test_compare_refuses_other_limits() -> None:
     with pytest.raises(InvalidRequestError):
         compare(_goal_run(1, 0, "1"), _goal_run(1, 0, "2"), {"max_goal_success_drop": 0.1})  # type: ignore[arg-type]
+
+
+def test_reports_survive_pickling() -> None:
+    diff = compare(
+        _goal_run(3, 1, "1"), _goal_run(2, 2, "2"), RegressionLimits(max_flipped_to_missed=0)
+    )
+    assert pickle.loads(pickle.dumps(diff)) == diff
