@@ -21,6 +21,7 @@ from bluejay_async.models import (
     FillerIgnoredLatency,
     Latency,
     ParticipantRole,
+    QueuedRun,
     ResultUpdated,
     SimulationCreated,
     SimulationResult,
@@ -32,6 +33,7 @@ from bluejay_async.models import (
     ToolCallGroup,
     TranscriptEntry,
 )
+from bluejay_async.resources.polling import TERMINAL_RUN_STATUSES
 
 __all__ = [
     "ActualToolCall",
@@ -45,6 +47,7 @@ __all__ = [
     "Latency",
     "Outcome",
     "ParticipantRole",
+    "QueuedRun",
     "ResultUpdated",
     "RetryPolicy",
     "SimulationCreated",
@@ -53,6 +56,7 @@ __all__ = [
     "SimulationRun",
     "SimulationRunDetail",
     "SimulationRunStatus",
+    "TERMINAL_RUN_STATUSES",
     "ToolCall",
     "ToolCallGroup",
     "TranscriptEntry",
