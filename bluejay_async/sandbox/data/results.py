@@ -132,7 +132,7 @@ def make_result(seed: int, plan: RunPlan, position: int) -> JSON:
             },
             "turns": turns,
         },
-        "duration": duration,
+        "duration": duration_ms,  # the API documents milliseconds
         "start_time": iso(start),
         "end_time": iso(start + timedelta(seconds=duration)),
         "custom_metrics": {} if rng.random() < 0.7 else {"csat_prediction": rng.randint(1, 5)},
