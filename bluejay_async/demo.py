@@ -3,6 +3,7 @@
 It starts the sandbox in-process, then uses only the public SDK: create a simulation, list its
 runs, fetch every run's results concurrently, enrich one result and read it back, and page
 through a Cognigy batch. ``--faults`` turns on a realistic fault mix, which the SDK rides out.
+Then :mod:`bluejay_async.demo_judge` queues two runs, waits for them, and judges them.
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ from bluejay_async import (
     ToolCall,
     TranscriptEntry,
 )
+from bluejay_async.demo_judge import RUN_SECONDS, run_judge_demo
 from bluejay_async.sandbox import FAULT_PRESETS, FaultRule, SandboxConfig, run_sandbox
 from cognigy_async import CognigyClient
 
@@ -62,8 +64,17 @@ def _percentile(values: Sequence[float], q: float) -> float:
     return statistics.quantiles(values, n=100, method="inclusive")[int(q) - 1]
 
 
-async def run_demo(*, faults: bool = False, runs: int = 40, out: TextIO = sys.stdout) -> int:
-    """Run the demo and print its summary; returns the process exit status."""
+async def run_demo(
+    *,
+    faults: bool = False,
+    runs: int = 40,
+    out: TextIO = sys.stdout,
+    run_seconds: float = RUN_SECONDS,
+) -> int:
+    """Run the demo and print its summary; returns the process exit status.
+
+    ``run_seconds`` is how long each run queued by the run-and-judge part takes (``0``: at once).
+    """
     started = time.perf_counter()
     config = SandboxConfig(
         seed=7,
@@ -151,4 +162,7 @@ async def run_demo(*, faults: bool = False, runs: int = 40, out: TextIO = sys.st
         f"  requests        {requests} sent, {injected} faults survived (faults {mode})", file=out
     )
     print(f"  wall time       {elapsed:.2f} s", file=out)
-    return 0 if failed == 0 and enriched else 1
+    judged = await run_judge_demo(
+        faults=demo_faults() if faults else (), retry=retry, out=out, run_seconds=run_seconds
+    )
+    return 0 if failed == 0 and enriched and judged == 0 else 1

@@ -13,7 +13,7 @@ from bluejay_async.demo import demo_faults, run_demo
 async def test_the_demo_completes_and_reports(faults: bool) -> None:
     out = io.StringIO()
 
-    assert await run_demo(faults=faults, runs=6, out=out) == 0
+    assert await run_demo(faults=faults, runs=6, out=out, run_seconds=0) == 0
 
     report = out.getvalue()
     assert "60 fetched, 0 runs failed" in report
