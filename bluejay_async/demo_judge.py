@@ -120,6 +120,7 @@ async def judge_runs(
             f"\n  {label:<16}run {queued.simulation_run_id} queued: "
             f"{len(queued.simulation_result_ids)} calls, goal-success probability {rate:.0%}",
             file=out,
+            flush=True,
         )
         progress = RunProgress(out, " " * 18, every=progress_every, clock=clock)
         started = clock()

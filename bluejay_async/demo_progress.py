@@ -56,6 +56,7 @@ class RunProgress:
         due = self._written_at is None or now - self._written_at >= self._every
         if due or (total is not None and done >= total):
             self._out.write(self._text(done, total) + "\n")
+            self._out.flush()  # a pipe is block-buffered: show the line now, not at exit
             self._written_at = now
             self._shown = self._last
 
