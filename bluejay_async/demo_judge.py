@@ -182,7 +182,8 @@ async def run_judge_demo(
         judged = await judge_runs(bj, sb, out=out)
         requests = sum(sb.counters.requests.values())
         injected = sum(n for (_, kind), n in sb.counters.faults.items() if kind != "latency")
-    print(f"  requests        {requests} sent, {injected} injected faults recovered", file=out)
+    faults_text = f"{injected} injected fault{'' if injected == 1 else 's'} recovered"
+    print(f"  requests        {requests} sent, {faults_text}", file=out)
     print(f"  wall time       {time.perf_counter() - started:.2f} s", file=out)
     complete = all(
         run.summary.finished == run.summary.total > 0 for run in (judged.baseline, judged.candidate)
