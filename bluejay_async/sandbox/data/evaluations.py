@@ -86,8 +86,13 @@ def evaluation(
     goal: bool,
     turns: int,
     created: datetime,
+    *,
+    reviewable: bool = True,
 ) -> JSON:
-    """One evaluation of a finished call whose goal was (``goal``) or was not met."""
+    """One evaluation of a finished call whose goal was (``goal``) or was not met.
+
+    ``reviewable=False`` leaves out the human-review block (no reviewer override).
+    """
     hallucination = not goal and rng.random() < 0.3
     redundancy = rng.random() < (0.15 if goal else 0.4)
     agent_latency, filler_latency = _latency(rng, rng.uniform(550, 1_900))
@@ -156,7 +161,7 @@ def evaluation(
             "negative": round(negative, 3),
         },
     }
-    review = _human_review(rng, goal, created)
+    review = _human_review(rng, goal, created) if reviewable else {}
     evaluation["custom_metrics"] = [
         _custom_metric(rng, goal, bool(review)) for _ in range(1 if rng.random() < 0.9 else 2)
     ]

@@ -55,7 +55,10 @@ def _opening(seed: int, plan: RunPlan, position: int) -> _Opening:
     start = plan.created_at + timedelta(seconds=20 + 45 * position + rng.randrange(40))
     human_id = RESULT_ID_BASE // 10 + rng.randrange(1, 4_000) if rng.random() < 0.9 else None
     if plan.digital_humans is not None:
+        # A queued run names its digital humans: each keeps one name across its calls.
         human_id = plan.digital_humans[position]
+        human_rng = rng_for(seed, "digital-human", human_id)
+        caller = f"{human_rng.choice(FIRST_NAMES)} {human_rng.choice(LAST_NAMES)}"
     base: JSON = {"id": result_id, "digital_human_id": human_id}
     return _Opening(rng, base, scenario, persona, caller, start)
 
@@ -113,6 +116,8 @@ def make_result(seed: int, plan: RunPlan, position: int) -> JSON:
                 goal,
                 turns,
                 start + timedelta(seconds=duration + 30 + 3_600 * i),
+                # A queued run's calls have only just finished: no reviewer has seen them.
+                reviewable=plan.digital_humans is None,
             )
             for i in range(1 if rng.random() < 0.95 else 2)
         ]
