@@ -18,6 +18,7 @@ from typing import TextIO
 
 from bluejay_async import BluejayClient
 from bluejay_async.cli.config import Settings, bluejay_client
+from bluejay_async.cli.errors import UsageError
 from bluejay_async.cli.export_file import ExportFile
 from bluejay_async.cli.progress import open_progress
 from bluejay_async.cli.records import result_record, run_results
@@ -34,13 +35,12 @@ async def run_export(args: argparse.Namespace, settings: Settings) -> int:
     err = sys.stderr
     simulation_id = str(args.simulation_id)
     async with bluejay_client(settings) as bj:
-        runs = await bj.runs.list(simulation_id)
-        export = ExportFile(Path(args.out))
-        export.open(simulation_id=simulation_id, resume=args.resume)
+        export = _open_export(Path(args.out), simulation_id, resume=args.resume)
         if export.discarded_partial:
             err.write(f"note: replaced {export.partial} left by an interrupted export\n")
-        pending = [run.id for run in runs if str(run.id) not in export.carried_over]
         try:
+            runs = await bj.runs.list(simulation_id)
+            pending = [run.id for run in runs if str(run.id) not in export.carried_over]
             failures = await _fetch_into(export, bj, pending, args.concurrency, err)
         except BaseException:
             if export.abandon():
@@ -80,6 +80,22 @@ async def _fetch_into(
         progress.close()
     failures.sort(key=lambda failure: failure.key)
     return failures
+
+
+def _open_export(path: Path, simulation_id: str, *, resume: bool) -> ExportFile:
+    """The export file, open before any request: an unusable ``--out`` is an input error.
+
+    Raises:
+        UsageError: the file (or its ``.part``) cannot be created, or read back to resume.
+    """
+    export = ExportFile(path)
+    try:
+        export.open(simulation_id=simulation_id, resume=resume)
+    except OSError as exc:
+        reason = exc.strerror or str(exc)
+        where = f" ({exc.filename})" if exc.filename not in (None, str(path)) else ""
+        raise UsageError(f"--out {path}: {reason}{where}") from None
+    return export
 
 
 def _summary(export: ExportFile) -> str:
