@@ -92,7 +92,7 @@ async def run_demo(*, faults: bool = False, runs: int = 40, out: TextIO = sys.st
         latencies: list[float] = []
         first_result_id: int | None = None
         async for outcome in bj.results.retrieve_many([r.id for r in sim_runs], concurrency=16):
-            if outcome.value is None:
+            if not outcome.ok:
                 failed += 1
                 print(f"  run {outcome.key}: {outcome.error}", file=out)
                 continue

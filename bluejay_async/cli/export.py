@@ -22,12 +22,9 @@ from bluejay_async.cli.errors import UsageError
 from bluejay_async.cli.export_file import ExportFile
 from bluejay_async.cli.progress import open_progress
 from bluejay_async.cli.records import result_record, run_results
-from bluejay_async.core.bulk import Outcome
-from bluejay_async.models import SimulationResults
+from bluejay_async.core.bulk import Failure
 
 __all__ = ["run_export"]
-
-Failure = Outcome[int, SimulationResults]
 
 
 async def run_export(args: argparse.Namespace, settings: Settings) -> int:
@@ -64,18 +61,18 @@ async def run_export(args: argparse.Namespace, settings: Settings) -> int:
 
 async def _fetch_into(
     export: ExportFile, bj: BluejayClient, run_ids: list[int], concurrency: int, err: TextIO
-) -> list[Failure]:
+) -> list[Failure[int]]:
     """Fetch every run's results into ``export``; returns the runs that failed."""
-    failures: list[Failure] = []
+    failures: list[Failure[int]] = []
     progress = open_progress(err, label="exporting", total=len(run_ids))
     outcomes = bj.results.retrieve_many(run_ids, concurrency=concurrency, progress=progress)
     try:
         async with contextlib.aclosing(outcomes):
             async for outcome in outcomes:
-                if outcome.value is None:
-                    failures.append(outcome)
-                else:
+                if outcome.ok:
                     export.write_run(result_record(item) for item in run_results(outcome.value))
+                else:
+                    failures.append(outcome)
     finally:
         progress.close()
     failures.sort(key=lambda failure: failure.key)
