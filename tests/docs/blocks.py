@@ -1,4 +1,9 @@
-"""The Python blocks of the README and of the documentation pages, as complete programs."""
+"""The Python blocks of the README and of the documentation pages, as complete programs.
+
+A block is a complete program unless the line before its fence is ``<!-- fragment -->``
+(invisible once rendered): then it is an excerpt, such as a few lines of a longer example, and
+is only checked to parse (top-level ``await`` allowed).
+"""
 
 from __future__ import annotations
 
@@ -14,6 +19,7 @@ _FENCE = re.compile(
     r"^(?P<indent> *)```(?P<lang>[\w+-]*)[^\n]*\n(?P<body>.*?)^(?P=indent)```", re.M | re.S
 )
 _INCLUDE = re.compile(r'^--8<-- "(?P<path>[^"]+)"$')
+_FRAGMENT = "<!-- fragment -->"
 
 
 @attrs.frozen
@@ -25,6 +31,8 @@ class Block:
     """1 for the page's first Python block."""
     line: int
     code: str
+    fragment: bool = False
+    """Marked ``<!-- fragment -->`` on the line before: an excerpt, only checked to parse."""
 
     @property
     def name(self) -> str:
@@ -60,5 +68,7 @@ def python_blocks() -> list[Block]:
                 continue
             number += 1
             line = text.count("\n", 0, match.start()) + 2
-            blocks.append(Block(page, number, line, textwrap.dedent(match["body"])))
+            fragment = text[: match.start()].rstrip().endswith(_FRAGMENT)
+            code = textwrap.dedent(match["body"])
+            blocks.append(Block(page, number, line, code, fragment))
     return blocks

@@ -4,11 +4,13 @@ Each block is a complete program. It runs in a subprocess against a sandbox serv
 test, with the environment that the getting-started page tells readers to set
 (``BLUEJAY_API_KEY``, ``BLUEJAY_BASE_URL``, ``COGNIGY_TOKEN``, ``COGNIGY_BASE_URL``). A block
 that is a pytest file runs under pytest. A ``--8<--`` block includes a file of ``examples/``,
-which ``tests/examples`` runs.
+which ``tests/examples`` runs. A block marked ``<!-- fragment -->`` on the line before its fence
+is an excerpt: it is only checked to parse.
 """
 
 from __future__ import annotations
 
+import ast
 import os
 from pathlib import Path
 
@@ -19,7 +21,8 @@ from tests.docs.blocks import Block, python_blocks
 from tests.scripts import ROOT, mypy_strict, run_python, sandbox_environment
 
 BLOCKS = python_blocks()
-PROGRAMS = [b for b in BLOCKS if b.included is None]
+PROGRAMS = [b for b in BLOCKS if b.included is None and not b.fragment]
+FRAGMENTS = [b for b in BLOCKS if b.fragment]
 
 
 def test_the_pages_hold_python_blocks() -> None:
@@ -36,7 +39,9 @@ async def test_the_block_runs_against_the_sandbox(block: Block, tmp_path: Path) 
     script.write_text(block.code, encoding="utf-8")
     args: list[str | Path] = [script]
     if block.is_test_file:
-        args = ["-m", "pytest", "-q", "-p", "no:cacheprovider", "--rootdir", str(ROOT), script]
+        # The project's pytest settings (asyncio_mode = "auto"), which the docs tell users to set.
+        config = ["-c", str(ROOT / "pyproject.toml"), "--rootdir", str(tmp_path)]
+        args = ["-m", "pytest", "-q", "-p", "no:cacheprovider", *config, script]
 
     async with run_sandbox(SandboxConfig()) as sb:
         ran = await run_python(*args, env=sandbox_environment(sb), cwd=tmp_path)
@@ -44,6 +49,11 @@ async def test_the_block_runs_against_the_sandbox(block: Block, tmp_path: Path) 
     where = f"{block.page.relative_to(ROOT)}:{block.line}"
     assert ran.code == 0, f"{where} failed:\n{ran.stdout}\n{ran.stderr}"
     assert "Traceback" not in ran.stderr, where
+
+
+@pytest.mark.parametrize("block", FRAGMENTS, ids=[b.name for b in FRAGMENTS])
+def test_a_fragment_parses(block: Block) -> None:
+    compile(block.code, block.name, "exec", flags=ast.PyCF_ALLOW_TOP_LEVEL_AWAIT)
 
 
 def test_every_block_passes_mypy_strict(tmp_path: Path) -> None:
