@@ -29,18 +29,43 @@ def add_serve_arguments(parser: argparse.ArgumentParser) -> None:
     add("--port", type=int, default=8080, help="port to bind, 0 for any free one (default: 8080)")
     add("--api-key", default=defaults.api_key, help="accepted API key (default: %(default)s)")
     add("--seed", type=int, default=defaults.seed, help="data and fault seed (default: 0)")
-    add("--simulations", type=int, default=defaults.simulations, help="seeded simulations")
-    add("--runs-per-simulation", type=int, default=defaults.runs_per_simulation)
-    add("--results-per-run", type=int, default=defaults.results_per_run)
-    add("--cognigy-runs-per-batch", type=int, default=defaults.cognigy_runs_per_batch)
-    add("--cognigy-max-page-size", type=int, default=defaults.cognigy_max_page_size)
+    add(
+        "--simulations",
+        type=int,
+        default=defaults.simulations,
+        help="seeded simulations, ids 1..N (default: %(default)s)",
+    )
+    add(
+        "--runs-per-simulation",
+        type=int,
+        default=defaults.runs_per_simulation,
+        help="runs of each seeded simulation (default: %(default)s)",
+    )
+    add(
+        "--results-per-run",
+        type=int,
+        default=defaults.results_per_run,
+        help="simulation results (calls) per run (default: %(default)s)",
+    )
+    add(
+        "--cognigy-runs-per-batch",
+        type=int,
+        default=defaults.cognigy_runs_per_batch,
+        help="runs in every Cognigy batch (default: %(default)s)",
+    )
+    add(
+        "--cognigy-max-page-size",
+        type=int,
+        default=defaults.cognigy_max_page_size,
+        help="most runs a Cognigy page holds, whatever limit asks (default: %(default)s)",
+    )
     add(
         "--no-cognigy-cursors",
         dest="cognigy_cursors",
         action="store_false",
         help="offset paging only: Cognigy next/previous cursors are always null",
     )
-    add("--latency", type=float, default=0.0, help="seconds added to every request")
+    add("--latency", type=float, default=0.0, help="seconds added to every request (default: 0)")
     add(
         "--faults",
         default="none",
@@ -59,7 +84,7 @@ def add_serve_arguments(parser: argparse.ArgumentParser) -> None:
         default=defaults.goal_success_rate,
         help="probability that a queued call meets its goal (default: %(default)g)",
     )
-    add("--warm", action="store_true", help="serialise every retrieve body before serving")
+    add("--warm", action="store_true", help="generate every results body before serving")
 
 
 def _non_negative_seconds(text: str) -> float:
