@@ -9,8 +9,14 @@ status      meaning
 2           the command cannot be carried out as given: bad or conflicting options, missing
             credentials, an invalid id, a ``--resume`` file of something else (argparse's
             own usage errors exit 2 as well)
+3           the gate failed: ``run``, ``gate``, ``cognigy gate`` found a threshold not met,
+            or the agent regressed against ``--baseline`` (``compare``: a regression limit
+            was exceeded); the run itself was read in full
 130         interrupted (Ctrl+C)
 ==========  ==============================================================================
+
+CI scripts tell a regression (3) from an outage (1): a run that did not finish within
+``--timeout`` is 1, since nothing was judged.
 
 API and input errors are reported as ``error: <message>``, never as a traceback; the SDK's
 messages carry the status, the request and the trace id, and never a credential.
@@ -30,11 +36,20 @@ from bluejay_async.cli.config import Settings, resolve_settings
 from bluejay_async.cli.errors import UsageError
 from bluejay_async.core.errors import APIError, ConfigurationError, InvalidRequestError
 
-__all__ = ["EXIT_FAILURE", "EXIT_INTERRUPTED", "EXIT_OK", "EXIT_USAGE", "Handler", "run_command"]
+__all__ = [
+    "EXIT_FAILURE",
+    "EXIT_GATE_FAILED",
+    "EXIT_INTERRUPTED",
+    "EXIT_OK",
+    "EXIT_USAGE",
+    "Handler",
+    "run_command",
+]
 
 EXIT_OK = 0
 EXIT_FAILURE = 1
 EXIT_USAGE = 2
+EXIT_GATE_FAILED = 3
 EXIT_INTERRUPTED = 130
 
 Handler = Callable[[argparse.Namespace, Settings], Coroutine[Any, Any, int]]
