@@ -252,7 +252,7 @@ def _human_labels(results: Iterable[ResultVerdict]) -> dict[int | None, str]:
     names: dict[int | None, set[str | None]] = {}
     for result in results:
         names.setdefault(result.digital_human_id, set()).add(result.name)
-    labels = {}
+    labels: dict[int | None, str] = {}
     for human, seen in names.items():
         name = next(iter(seen)) if len(seen) == 1 else None
         if human is None:
