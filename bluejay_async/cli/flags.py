@@ -25,6 +25,7 @@ __all__ = [
     "named_score",
     "non_negative",
     "rate",
+    "run_length",
     "wait_timeout",
     "wait_interval",
 ]
@@ -84,6 +85,13 @@ def duration(text: str) -> float:
             f"expected a duration like 90, 5s, 30m or 1h30m, got {text!r}"
         )
     return value
+
+
+def run_length(text: str) -> float:
+    """A duration of 0 or more in seconds, or ``inf`` / ``never`` for a run that never ends."""
+    if text.strip().lower() in ("inf", "never"):
+        return math.inf
+    return duration(text)
 
 
 def wait_interval(text: str) -> float:

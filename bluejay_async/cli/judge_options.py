@@ -187,9 +187,10 @@ def _sandbox_run(parser: argparse.ArgumentParser) -> None:
     group = parser.add_argument_group("sandbox runs (with --sandbox)")
     group.add_argument(
         "--sandbox-run-seconds",
-        type=flags.duration,
+        type=flags.run_length,
         metavar="DURATION",
-        help="how long a queued run takes in the sandbox (default: 30s; 0: at once)",
+        help="how long a queued run takes in the sandbox (default: 30s; 0: at once; "
+        "inf: never ends)",
     )
     group.add_argument(
         "--sandbox-goal-success-rate",
