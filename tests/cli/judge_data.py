@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+from typing import Any
 
 import attrs
 
@@ -156,3 +157,16 @@ def with_hostile_text(results: SimulationResults) -> SimulationResults:
         changed.append(result)
     assert done, "the run has no missed goal"
     return attrs.evolve(results, simulation_results=changed)
+
+
+async def queue_and_wait(
+    config: SandboxConfig, simulation_id: int = 1, **queue: Any
+) -> SimulationResults:
+    """What ``run SIMULATION_ID --sandbox`` sees with this sandbox config: the sandbox is
+    deterministic, so the same config queues the same run with the same results."""
+    async with (
+        run_sandbox(config) as sb,
+        BluejayClient(api_key=sb.api_key, base_url=sb.bluejay_url) as bj,
+    ):
+        queued = await bj.runs.queue(simulation_id, **queue)
+        return await bj.runs.wait(queued.simulation_run_id)
