@@ -21,7 +21,7 @@ from junitparser import JUnitXml
 from bluejay_async.report import RunSummary, summarize
 from bluejay_async.sandbox import SandboxConfig
 
-from .helpers import cli_env, finish, run_cli, started
+from .helpers import ROOT, cli_env, finish, run_cli, started
 from .judge_data import JUNIT_XSD, queue_and_wait
 
 FAST = ("--sandbox", "--sandbox-run-seconds", "0", "--sandbox-goal-success-rate", "1")
@@ -244,7 +244,7 @@ async def test_a_bar_on_a_terminal() -> None:
         proc = await asyncio.create_subprocess_exec(
             sys.executable, "-m", "bluejay_async", "run", "1", *FAST,
             stdin=asyncio.subprocess.DEVNULL, stdout=asyncio.subprocess.PIPE, stderr=follower,
-            env=env(), cwd=Path(__file__).resolve().parents[2],
+            env=env(), cwd=ROOT,
         )  # fmt: skip
     finally:
         os.close(follower)
