@@ -161,7 +161,10 @@ async def test_a_regression_against_a_baseline(
     )
     text = markdown.read_text(encoding="utf-8")
     assert f"| Baseline (run {baseline_id}) | Change |" in text
-    assert f"### Met their goal in run {baseline_id}, missed now" in text
+    goal_row = next(line for line in text.splitlines() if line.startswith("| goal success rate"))
+    assert goal_row.endswith("(worse) |")
+    flipped = f"### Met their goal in run {baseline_id}, missed now"
+    assert (flipped in text) == bool(expected.flipped_to_missed)
 
 
 async def test_within_the_regression_limits_passes(instant: tuple[Sandbox, BluejayClient]) -> None:
@@ -209,7 +212,7 @@ async def test_compare_prints_deltas_and_flips(instant: tuple[Sandbox, BluejayCl
 
 
 async def test_run_with_chosen_digital_humans(instant: tuple[Sandbox, BluejayClient]) -> None:
-    sb, bj = instant
+    sb, _ = instant
     done = await run_cli(
         "run", "1", "--digital-human", "5130", "--digital-human", "5193",
         "--runs-per-digital-human", "2", "--json", env=served_env(sb),
