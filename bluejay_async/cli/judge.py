@@ -27,11 +27,13 @@ from bluejay_async.cli.judge_options import (
     thresholds_from,
 )
 from bluejay_async.cli.reports.console import render_comparison, render_console
+from bluejay_async.cli.reports.from_bluejay import bluejay_report
+from bluejay_async.cli.reports.from_cognigy import cognigy_report
 from bluejay_async.cli.reports.html import render_html
 from bluejay_async.cli.reports.json import comparison_document, dumps, gate_document
 from bluejay_async.cli.reports.junit import render_junit
 from bluejay_async.cli.reports.markdown import render_markdown
-from bluejay_async.cli.reports.model import Report, bluejay_report, cognigy_report
+from bluejay_async.cli.reports.model import Report
 from bluejay_async.cli.runner import EXIT_GATE_FAILED, EXIT_OK
 from bluejay_async.cli.waiting import ci_mode, format_elapsed, wait_display
 from bluejay_async.core.errors import RunTimeoutError

@@ -17,10 +17,12 @@ from junitparser import Failure, JUnitXml, Skipped
 
 from bluejay_async.cli.reports.charts import bins
 from bluejay_async.cli.reports.console import render_console
+from bluejay_async.cli.reports.from_bluejay import bluejay_report
+from bluejay_async.cli.reports.from_cognigy import cognigy_report
 from bluejay_async.cli.reports.html import render_html
 from bluejay_async.cli.reports.junit import render_junit
 from bluejay_async.cli.reports.markdown import escape_markdown, render_markdown
-from bluejay_async.cli.reports.model import Report, bluejay_report, cognigy_report
+from bluejay_async.cli.reports.model import Report
 from bluejay_async.models import SimulationResults
 from bluejay_async.report import RegressionLimits, Thresholds, compare, gate, summarize
 from cognigy_async import report as cognigy
