@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import re
 import xml.etree.ElementTree as ET
+from datetime import timezone
 
 from bluejay_async.cli.reports.model import Case, Report, Suite
 
@@ -90,7 +91,9 @@ def _suite(root: ET.Element, index: int, suite: Suite, report: Report, first: bo
         hostname="bluejay-async",
     )
     if suite.timestamp is not None:
-        element.set("timestamp", suite.timestamp.strftime("%Y-%m-%dT%H:%M:%S"))
+        # JUnit timestamps carry no zone: the run's moment in UTC.
+        moment = suite.timestamp.astimezone(timezone.utc)
+        element.set("timestamp", moment.strftime("%Y-%m-%dT%H:%M:%S"))
     properties = _sub(element, "properties")
     for name, value in suite.properties:
         _sub(properties, "property", name=name, value=value)
