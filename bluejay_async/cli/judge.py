@@ -138,9 +138,11 @@ def _step_summary(markdown: str) -> None:
 
 
 def _deliver(
-    report: Report, verdict: GateResult[Any], comparison: Comparison | None,
+    report: Report,
+    verdict: GateResult[Any],
+    comparison: Comparison | None,
     args: argparse.Namespace,
-) -> int:  # fmt: skip
+) -> int:
     """Print the verdict, write the reports; returns the exit status."""
     status = EXIT_OK if report.passed else EXIT_GATE_FAILED
     if args.json:

@@ -172,8 +172,11 @@ def groups_svg(groups: Sequence[Group]) -> str:
             f'<text x="{label_w - 8}" y="{y + 15}" text-anchor="end">{escape(name)}</text>'
         )
         x = float(label_w)
-        for kind, n in (("met", group.met), ("missed", group.missed),
-                        ("no_verdict", group.no_verdict)):  # fmt: skip
+        for kind, n in (
+            ("met", group.met),
+            ("missed", group.missed),
+            ("no_verdict", group.no_verdict),
+        ):
             if n:
                 w = bar_w * n / widest
                 parts.append(

@@ -63,8 +63,14 @@ def _testcase(parent: ET.Element, case: Case) -> None:
         _sub(element, "system-out", "\n".join(out))
 
 
-def _summary_case(parent: ET.Element, name: str, classname: str, problems: tuple[str, ...],
-                  message: str, kind: str) -> None:  # fmt: skip
+def _summary_case(
+    parent: ET.Element,
+    name: str,
+    classname: str,
+    problems: tuple[str, ...],
+    message: str,
+    kind: str,
+) -> None:
     element = _sub(parent, "testcase", name=name, classname=classname, time=_seconds(0.0))
     if problems:
         _sub(element, "failure", "\n".join(problems), message=message, type=kind)
@@ -103,21 +109,30 @@ def _suite(root: ET.Element, index: int, suite: Suite, report: Report, first: bo
         classname = cases[0].classname if cases else "gate"
         n = len(report.failures)
         _summary_case(
-            element, "gate: thresholds", classname, report.failures,
-            f"{n} of {len(report.checks)} thresholds not met", "ThresholdNotMet",
-        )  # fmt: skip
+            element,
+            "gate: thresholds",
+            classname,
+            report.failures,
+            f"{n} of {len(report.checks)} thresholds not met",
+            "ThresholdNotMet",
+        )
         if report.baseline is not None:
             _summary_case(
-                element, f"gate: regression against {report.baseline}", classname,
-                report.regressions, f"regressed against {report.baseline}", "Regression",
-            )  # fmt: skip
+                element,
+                f"gate: regression against {report.baseline}",
+                classname,
+                report.regressions,
+                f"regressed against {report.baseline}",
+                "Regression",
+            )
 
 
 def render_junit(report: Report) -> str:
     """The report as a JUnit XML document (UTF-8 text with an XML declaration)."""
     root = ET.Element("testsuites", {"name": _clean(f"{report.product} gate: {report.title}")})
-    suites = report.suites or (Suite(id="0", name=report.title, timestamp=None, properties=(),
-                                     cases=()),)  # fmt: skip
+    suites = report.suites or (
+        Suite(id="0", name=report.title, timestamp=None, properties=(), cases=()),
+    )
     for index, suite in enumerate(suites):
         _suite(root, index, suite, report, first=index == 0)
     totals = {"tests": 0, "failures": 0, "errors": 0, "skipped": 0}
