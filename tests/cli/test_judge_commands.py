@@ -78,11 +78,12 @@ async def test_a_passing_gate_exits_0(good: RunSummary) -> None:
 
 async def test_a_failing_gate_exits_3_with_each_breach(good: RunSummary) -> None:
     assert good.p95_latency_ms is not None
+    assert good.mean_latency_ms is not None
     done = await run_cli(
         "run", "1", *FAST,
-        "--min-goal-success-rate", "100%",
+        "--min-goal-success-rate", _percent(good.goal_success_rate),
         "--max-p95-latency-ms", str(good.p95_latency_ms - 1),
-        "--max-hallucination-rate", "1",
+        "--max-mean-latency-ms", str(good.mean_latency_ms - 1),
         env=env(),
     )  # fmt: skip
 
@@ -90,8 +91,9 @@ async def test_a_failing_gate_exits_3_with_each_breach(good: RunSummary) -> None
     lines = done.stdout.splitlines()
     assert lines[-1] == "FAILED: 2 of 3 thresholds not met"
     breaches = [line for line in lines if line.startswith("  - ")]
-    assert breaches[0].startswith("  - goal success rate ")
-    assert breaches[1].startswith("  - p95 latency ")
+    assert breaches[0].startswith("  - p95 latency ")
+    assert breaches[1].startswith("  - mean latency ")
+    assert len(breaches) == 2
     for result in good.failed_results:
         assert f"(digital human {result.digital_human_id})" in done.stdout
 
@@ -168,7 +170,7 @@ async def test_every_report_file_and_the_step_summary(tmp_path: Path, good: RunS
     junit, markdown, page = tmp_path / "out/junit.xml", tmp_path / "summary.md", tmp_path / "r.html"
 
     done = await run_cli(
-        "run", "1", *FAST, "--min-goal-success-rate", "100%",
+        "run", "1", *FAST, "--max-p95-latency-ms", "1",
         "--junit", str(junit), "--markdown", str(markdown), "--html", str(page),
         env=env(GITHUB_STEP_SUMMARY=str(step_summary)),
     )  # fmt: skip
@@ -188,7 +190,7 @@ async def test_every_report_file_and_the_step_summary(tmp_path: Path, good: RunS
 
 
 async def test_json_is_one_document_with_summary_verdict_and_status(good: RunSummary) -> None:
-    done = await run_cli("run", "1", *FAST, "--min-goal-success-rate", "100%", "--json", env=env())
+    done = await run_cli("run", "1", *FAST, "--max-p95-latency-ms", "1", "--json", env=env())
 
     assert done.code == 3, done.stderr
     document = json.loads(done.stdout)
@@ -201,7 +203,7 @@ async def test_json_is_one_document_with_summary_verdict_and_status(good: RunSum
     assert [r["run_id"] for r in summary.pop("runs")] == [r["run_id"] for r in expected.pop("runs")]
     assert summary == expected
     assert document["gate"]["passed"] is False
-    assert [c["threshold"] for c in document["gate"]["checks"]] == ["min_goal_success_rate"]
+    assert [c["threshold"] for c in document["gate"]["checks"]] == ["max_p95_latency_ms"]
     assert done.error_lines[-1] == document["headline"]
 
 
@@ -223,7 +225,7 @@ async def test_a_report_that_cannot_be_written_exits_1(tmp_path: Path) -> None:
 async def test_ci_logs_have_plain_lines_and_no_ansi(ci: bool) -> None:
     extra = {"CI": "true"} if ci else {}  # without CI, stderr is a pipe: plain lines too
 
-    done = await run_cli("run", "1", *FAST, "--min-goal-success-rate", "100%", env=env(**extra))
+    done = await run_cli("run", "1", *FAST, "--max-p95-latency-ms", "1", env=env(**extra))
 
     assert done.code == 3
     assert "\x1b" not in done.stderr + done.stdout
