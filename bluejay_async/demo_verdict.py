@@ -106,9 +106,9 @@ def print_comparison(diff: Comparison, verdict: GateResult[RunSummary], out: Tex
         ["regressed"] if diff.regressed else []
     )
     if problems:
-        outcome = f"the candidate {' and '.join(problems)}: a CI job would exit 1"
+        outcome = f"the candidate {' and '.join(problems)}: `bluejay-async gate` exits 3"
     else:
-        outcome = "the candidate passes its gate and did not regress: a CI job would exit 0"
+        outcome = "the candidate passes and did not regress: `bluejay-async gate` exits 0"
     _line("verdict", outcome, out)
 
 

@@ -19,6 +19,7 @@ from bluejay_async.cli.config import (
     cognigy_options,
 )
 from bluejay_async.cli.export import run_export
+from bluejay_async.cli.judge_options import add_judge_commands
 from bluejay_async.cli.output import open_writer, write_records
 from bluejay_async.cli.parser import int_in, positive_int
 from bluejay_async.cli.records import (
@@ -193,3 +194,5 @@ def add_commands(commands: argparse._SubParsersAction[Any]) -> None:
     cognigy_runs.add_argument("--filter", metavar="TEXT", help="the API's filter parameter")
     cognigy_runs.add_argument("--sort", metavar="SPEC", help="the API's sort parameter")
     cognigy_runs.set_defaults(handler=list_cognigy_runs)
+
+    add_judge_commands(commands, cognigy_commands)

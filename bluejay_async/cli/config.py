@@ -155,6 +155,8 @@ class Settings:
     allow_insecure: bool = False
     sandbox: bool = False
     sandbox_faults: str | None = None
+    sandbox_run_seconds: float | None = None
+    sandbox_goal_success_rate: float | None = None
     timeout: float = 30.0
     retry: RetryPolicy = attrs.field(factory=RetryPolicy)
 
@@ -207,6 +209,11 @@ def resolve_settings(
     faults = getattr(args, "sandbox_faults", None)
     if faults is not None and not sandbox:
         raise UsageError("--sandbox-faults needs --sandbox")
+    run_seconds = getattr(args, "sandbox_run_seconds", None)
+    goal_rate = getattr(args, "sandbox_goal_success_rate", None)
+    for flag, value in (("run-seconds", run_seconds), ("goal-success-rate", goal_rate)):
+        if value is not None and not sandbox:
+            raise UsageError(f"--sandbox-{flag} needs --sandbox")
     for flag in ("base_url", "cognigy_base_url"):
         if sandbox and getattr(args, flag, None) is not None:
             raise UsageError(f"--sandbox and --{flag.replace('_', '-')} cannot be used together")
@@ -232,6 +239,8 @@ def resolve_settings(
         allow_insecure=bool(getattr(args, "allow_insecure", False)),
         sandbox=sandbox,
         sandbox_faults=faults,
+        sandbox_run_seconds=run_seconds,
+        sandbox_goal_success_rate=goal_rate,
         timeout=getattr(args, "timeout", 30.0),
         retry=RetryPolicy(max_attempts=getattr(args, "max_attempts", 3)),
     )
@@ -263,7 +272,12 @@ async def _endpoints(settings: Settings) -> AsyncIterator[Endpoints]:
     from bluejay_async.sandbox import FAULT_PRESETS, SandboxConfig, run_sandbox
 
     faults = FAULT_PRESETS[settings.sandbox_faults or "none"]
-    async with run_sandbox(SandboxConfig(faults=faults)) as sandbox:
+    config = SandboxConfig(faults=faults)
+    if settings.sandbox_run_seconds is not None:
+        config = attrs.evolve(config, run_seconds=settings.sandbox_run_seconds)
+    if settings.sandbox_goal_success_rate is not None:
+        config = attrs.evolve(config, goal_success_rate=settings.sandbox_goal_success_rate)
+    async with run_sandbox(config) as sandbox:
         yield Endpoints(
             bluejay_api_key=sandbox.api_key,
             bluejay_base_url=sandbox.bluejay_url,

@@ -8,9 +8,16 @@ status      meaning
             output failed midway (a full disk)
 2           the command cannot be carried out as given: bad or conflicting options, missing
             or malformed credentials, an unusable base URL, an invalid id, an ``--out`` file
-            that cannot be created, a ``--resume`` file of something else
+            that cannot be created, a ``--resume`` file of something else (argparse's own
+            usage errors exit 2 as well)
+3           the gate failed: ``run``, ``gate``, ``cognigy gate`` found a threshold not met,
+            or the agent regressed against ``--baseline`` (``compare``: a regression limit
+            was exceeded); the run itself was read in full
 130         interrupted (Ctrl+C)
 ==========  ==============================================================================
+
+CI scripts tell a regression (3) from an outage (1): a run that did not finish within
+``--timeout`` is 1, since nothing was judged.
 
 API and input errors are reported as ``error: <message>``, never as a traceback; the SDK's
 messages carry the status, the request and the trace id, and never a credential. A message
@@ -35,6 +42,7 @@ from bluejay_async.core.errors import APIError, ConfigurationError, InvalidReque
 __all__ = [
     "CLI_NAMES",
     "EXIT_FAILURE",
+    "EXIT_GATE_FAILED",
     "EXIT_INTERRUPTED",
     "EXIT_OK",
     "EXIT_USAGE",
@@ -45,6 +53,7 @@ __all__ = [
 EXIT_OK = 0
 EXIT_FAILURE = 1
 EXIT_USAGE = 2
+EXIT_GATE_FAILED = 3
 EXIT_INTERRUPTED = 130
 
 Handler = Callable[[argparse.Namespace, Settings], Coroutine[Any, Any, int]]

@@ -74,7 +74,7 @@ def assert_reports(section: str, ref: Reference) -> None:
     assert f"REGRESSED: {len(diff.regressions)} limits exceeded" in comparison
     for sentence in diff.regressions:
         assert f"{' ' * 18}- {sentence}" in comparison.splitlines()
-    assert "the candidate fails its gate and regressed: a CI job would exit 1" in comparison
+    assert "the candidate fails its gate and regressed: `bluejay-async gate` exits 3" in comparison
 
 
 @pytest.mark.parametrize("faults", [False, True])
