@@ -43,7 +43,7 @@ async def test_the_block_runs_against_the_sandbox(block: Block, tmp_path: Path) 
         config = ["-c", str(ROOT / "pyproject.toml"), "--rootdir", str(tmp_path)]
         args = ["-m", "pytest", "-q", "-p", "no:cacheprovider", *config, script]
 
-    async with run_sandbox(SandboxConfig()) as sb:
+    async with run_sandbox(SandboxConfig(run_seconds=2)) as sb:
         ran = await run_python(*args, env=sandbox_environment(sb), cwd=tmp_path)
 
     where = f"{block.page.relative_to(ROOT)}:{block.line}"
