@@ -14,7 +14,7 @@ from bluejay_async._lazy import lazy_exports
 
 if TYPE_CHECKING:
     from bluejay_async.client import BluejayClient
-    from bluejay_async.core.bulk import Outcome
+    from bluejay_async.core.bulk import Failure, Outcome, Success
     from bluejay_async.core.retry import RetryPolicy
     from bluejay_async.models import (
         ActualToolCall,
@@ -26,6 +26,7 @@ if TYPE_CHECKING:
         FillerIgnoredLatency,
         Latency,
         ParticipantRole,
+        QueuedRun,
         ResultUpdated,
         SimulationCreated,
         SimulationResult,
@@ -37,6 +38,7 @@ if TYPE_CHECKING:
         ToolCallGroup,
         TranscriptEntry,
     )
+    from bluejay_async.resources.polling import TERMINAL_RUN_STATUSES
 else:
     # Imported on first use, so that ``import bluejay_async`` (and the CLI's start-up) does not
     # pay for aiohttp until a client is made.
@@ -44,7 +46,7 @@ else:
         __name__,
         {
             ".client": ["BluejayClient"],
-            ".core.bulk": ["Outcome"],
+            ".core.bulk": ["Failure", "Outcome", "Success"],
             ".core.retry": ["RetryPolicy"],
             ".models": [
                 "ActualToolCall",
@@ -56,6 +58,7 @@ else:
                 "FillerIgnoredLatency",
                 "Latency",
                 "ParticipantRole",
+                "QueuedRun",
                 "ResultUpdated",
                 "SimulationCreated",
                 "SimulationResult",
@@ -67,6 +70,7 @@ else:
                 "ToolCallGroup",
                 "TranscriptEntry",
             ],
+            ".resources.polling": ["TERMINAL_RUN_STATUSES"],
         },
     )
 
@@ -78,10 +82,12 @@ __all__ = [
     "Evaluation",
     "Event",
     "ExpectedToolCall",
+    "Failure",
     "FillerIgnoredLatency",
     "Latency",
     "Outcome",
     "ParticipantRole",
+    "QueuedRun",
     "ResultUpdated",
     "RetryPolicy",
     "SimulationCreated",
@@ -90,6 +96,8 @@ __all__ = [
     "SimulationRun",
     "SimulationRunDetail",
     "SimulationRunStatus",
+    "Success",
+    "TERMINAL_RUN_STATUSES",
     "ToolCall",
     "ToolCallGroup",
     "TranscriptEntry",

@@ -3,10 +3,13 @@
 It starts the sandbox in-process, then uses only the public SDK: create a simulation, list its
 runs, fetch every run's results concurrently, enrich one result and read it back, and page
 through a Cognigy batch. ``--faults`` turns on a realistic fault mix, which the SDK rides out.
+Then :mod:`bluejay_async.demo_judge` queues two runs, waits for them, and judges them.
 """
 
 from __future__ import annotations
 
+import collections
+import functools
 import statistics
 import sys
 import time
@@ -23,6 +26,7 @@ from bluejay_async import (
     ToolCall,
     TranscriptEntry,
 )
+from bluejay_async.demo_judge import RUN_SECONDS, run_judge_demo
 from bluejay_async.sandbox import FAULT_PRESETS, FaultRule, SandboxConfig, run_sandbox
 from cognigy_async import CognigyClient
 
@@ -62,8 +66,17 @@ def _percentile(values: Sequence[float], q: float) -> float:
     return statistics.quantiles(values, n=100, method="inclusive")[int(q) - 1]
 
 
-async def run_demo(*, faults: bool = False, runs: int = 40, out: TextIO = sys.stdout) -> int:
-    """Run the demo and print its summary; returns the process exit status."""
+async def run_demo(
+    *,
+    faults: bool = False,
+    runs: int = 40,
+    out: TextIO = sys.stdout,
+    run_seconds: float = RUN_SECONDS,
+) -> int:
+    """Run the demo and print its summary; returns the process exit status.
+
+    ``run_seconds`` is how long each run queued by the run-and-judge part takes (``0``: at once).
+    """
     started = time.perf_counter()
     config = SandboxConfig(
         seed=7,
@@ -85,24 +98,32 @@ async def run_demo(*, faults: bool = False, runs: int = 40, out: TextIO = sys.st
         )
         sim_runs = await bj.runs.list(created.simulation_id)
 
-        results = failed = passed = goal_failed = 0
+        results = failed = met = missed = 0
+        unjudged: collections.Counter[str] = collections.Counter()  # by the call's status
         latencies: list[float] = []
         first_result_id: int | None = None
         async for outcome in bj.results.retrieve_many([r.id for r in sim_runs], concurrency=16):
-            if not outcome.ok or outcome.value is None:
+            if not outcome.ok:
                 failed += 1
                 print(f"  run {outcome.key}: {outcome.error}", file=out)
                 continue
             for result in outcome.value.simulation_results:
                 results += 1
                 first_result_id = first_result_id or result.id
-                for evaluation in result.evaluations:
-                    if evaluation.goal_success is True:
-                        passed += 1
-                    elif evaluation.goal_success is False:
-                        goal_failed += 1
-                    if evaluation.latency and evaluation.latency.p50_agent_latency is not None:
-                        latencies.append(evaluation.latency.p50_agent_latency)
+                verdicts = [
+                    e.goal_success for e in result.evaluations if e.goal_success is not None
+                ]
+                if not verdicts:
+                    unjudged[str(result.status)] += 1
+                elif all(verdicts):
+                    met += 1
+                else:
+                    missed += 1
+                latencies.extend(
+                    e.latency.p50_agent_latency
+                    for e in result.evaluations
+                    if e.latency is not None and e.latency.p50_agent_latency is not None
+                )
 
         enriched = False
         if first_result_id is not None:
@@ -138,17 +159,36 @@ async def run_demo(*, faults: bool = False, runs: int = 40, out: TextIO = sys.st
         injected = sum(n for (_, kind), n in sb.counters.faults.items() if kind != "latency")
 
     elapsed = time.perf_counter() - started
-    print("bluejay_async demo against the built-in sandbox", file=out)
-    print(f"  simulation      #{created.simulation_id} with {len(sim_runs)} runs", file=out)
-    print(f"  results         {results} fetched, {failed} runs failed", file=out)
-    print(f"  evaluations     {passed} goals met, {goal_failed} missed", file=out)
+    line = functools.partial(print, file=out)
+    line("bluejay_async demo against the built-in sandbox")
+    line(f"  simulation      #{created.simulation_id} with {len(sim_runs)} runs")
+    line(f"  results         {results} fetched, {failed} runs failed")
+    line(f"  goals           {met} met, {missed} missed, {_unjudged(unjudged)}")
     p50, p95, p99 = (_percentile(latencies, q) for q in (50, 95, 99))
-    print(f"  agent latency   p50 {p50:.0f} ms, p95 {p95:.0f} ms, p99 {p99:.0f} ms", file=out)
-    print(f"  update          {'applied and read back' if enriched else 'NOT seen'}", file=out)
-    print(f"  cognigy         {cognigy_runs} runs paged, {cognigy_ok} successful", file=out)
-    mode = "on" if faults else "off"
-    print(
-        f"  requests        {requests} sent, {injected} faults survived (faults {mode})", file=out
+    line(f"  agent latency   p50 {p50:.0f} ms, p95 {p95:.0f} ms, p99 {p99:.0f} ms")
+    line(f"  update          {'applied and read back' if enriched else 'NOT seen'}")
+    line(f"  cognigy         {cognigy_runs} runs paged, {cognigy_ok} successful")
+    line(f"  requests        {requests} sent, {_fault_summary(faults, injected, failed)}")
+    line(f"  wall time       {elapsed:.2f} s")
+    judged = await run_judge_demo(
+        faults=demo_faults() if faults else (), retry=retry, out=out, run_seconds=run_seconds
     )
-    print(f"  wall time       {elapsed:.2f} s", file=out)
-    return 0 if failed == 0 and enriched else 1
+    return 0 if failed == 0 and enriched and judged == 0 else 1
+
+
+def _unjudged(by_status: collections.Counter[str]) -> str:
+    """``27 without a verdict (calls: 27 failed)``: results no evaluation judged."""
+    total = sum(by_status.values())
+    if not total:
+        return "0 without a verdict"
+    statuses = ", ".join(f"{n} {status}" for status, n in sorted(by_status.items()))
+    return f"{total} without a verdict (calls: {statuses})"
+
+
+def _fault_summary(faults: bool, injected: int, failed: int) -> str:
+    if not faults:
+        return "no faults injected (faults off; --faults injects them)"
+    answered = f"{injected} answered with an injected fault (faults on)"
+    if failed:
+        return f"{answered}; {failed} runs still failed after their retries"
+    return f"{answered}, each retried until it succeeded"

@@ -30,6 +30,7 @@ __all__ = [
     "FillerIgnoredLatency",
     "Latency",
     "ParticipantRole",
+    "QueuedRun",
     "ResultUpdated",
     "SimulationCreated",
     "SimulationResult",
@@ -334,3 +335,20 @@ class ResultUpdated:
 
     status: str | None = "success"
     message: str | None = None
+
+
+# --- queue-simulation-run ------------------------------------------------------------------
+
+
+@attrs.frozen(kw_only=True)
+class QueuedRun:
+    """The answer to ``POST /v1/queue-simulation-run``: the new run and its results.
+
+    The ids arrive as strings here (get-simulation-runs reports run ids as integers); pass
+    ``simulation_run_id`` to ``runs.wait`` / ``runs.watch`` / ``results.retrieve`` as it is.
+    """
+
+    simulation_run_id: str
+    simulation_result_ids: list[str]
+    agent_id: str
+    status: str | None = "success"

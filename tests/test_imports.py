@@ -32,7 +32,7 @@ def test_importing_a_package_loads_no_client_sandbox_or_progress_bar(package: st
     assert not loaded & {*HEAVY, "aiohttp", "bluejay_async.sandbox"}
 
 
-def test_help_loads_neither_aiohttp_nor_the_sandbox_server() -> None:
+def test_help_loads_neither_aiohttp_nor_the_sandbox_server_nor_asyncio() -> None:
     code = (
         "import contextlib, io, sys\n"
         "from bluejay_async.__main__ import main\n"
@@ -41,8 +41,8 @@ def test_help_loads_neither_aiohttp_nor_the_sandbox_server() -> None:
     )
     loaded = _modules_after(code)
 
-    assert "bluejay_async.cli" in loaded  # the parser was really built
-    assert not loaded & {*HEAVY, "aiohttp"}
+    assert "bluejay_async.cli.judge_options" in loaded  # the parser was really built
+    assert not loaded & {*HEAVY, "aiohttp", "asyncio", "bluejay_async.report"}
 
 
 def test_making_a_client_loads_aiohttp_but_not_the_sandbox() -> None:
@@ -71,3 +71,9 @@ def test_an_unknown_name_is_still_an_attribute_error() -> None:
         _ = bluejay_async.NoSuchName  # type: ignore[attr-defined]
     with pytest.raises(ImportError):
         from bluejay_async import NoSuchName  # type: ignore[attr-defined]  # noqa: F401
+
+
+def test_the_sandbox_clocks_and_fault_presets_load_no_aiohttp() -> None:
+    loaded = _modules_after("from bluejay_async.sandbox import FAULT_PRESETS, ManualClock")
+
+    assert not loaded & {*HEAVY, "aiohttp"}

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import argparse
 import sys
+from collections.abc import Sequence
+from typing import Any
 
 from bluejay_async.cli.config import (
     Settings,
@@ -15,9 +17,10 @@ from bluejay_async.cli.config import (
     bluejay_options,
     cognigy_client,
     cognigy_options,
-    positive_int,
 )
 from bluejay_async.cli.export import run_export
+from bluejay_async.cli.judge_options import add_judge_commands
+from bluejay_async.cli.parser import int_in, positive_int
 
 __all__ = ["add_commands", "list_cognigy_runs", "list_results", "list_runs"]
 
@@ -69,21 +72,44 @@ async def list_cognigy_runs(args: argparse.Namespace, settings: Settings) -> int
     return 0
 
 
+class _OutputFormat(argparse.Action):
+    """``--json`` / ``--jsonl``: one of them at most.
+
+    Checked here rather than with an argparse mutually exclusive group, whose flags, copied
+    from a parent parser, would leave the "output" group for the generic "options" one.
+    """
+
+    def __init__(self, option_strings: Sequence[str], dest: str, **kwargs: Any) -> None:
+        super().__init__(option_strings, dest, nargs=0, **kwargs)
+
+    def __call__(
+        self,
+        parser: argparse.ArgumentParser,
+        namespace: argparse.Namespace,
+        values: object,
+        option_string: str | None = None,
+    ) -> None:
+        chosen = getattr(namespace, "output_flag", None)
+        if chosen is not None and chosen != option_string:
+            parser.error(f"argument {option_string}: not allowed with argument {chosen}")
+        namespace.output_flag = option_string
+        setattr(namespace, self.dest, self.const)
+
+
 def _output_options() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(add_help=False)
     group = parser.add_argument_group("output (default: a table)")
-    formats = group.add_mutually_exclusive_group()
-    formats.add_argument(
+    group.add_argument(
         "--json",
         dest="output_format",
-        action="store_const",
+        action=_OutputFormat,
         const="json",
         help="one JSON array of records",
     )
-    formats.add_argument(
+    group.add_argument(
         "--jsonl",
         dest="output_format",
-        action="store_const",
+        action=_OutputFormat,
         const="jsonl",
         help="one JSON record per line, printed as each arrives",
     )
@@ -91,7 +117,7 @@ def _output_options() -> argparse.ArgumentParser:
     return parser
 
 
-def add_commands(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+def add_commands(commands: argparse._SubParsersAction[Any]) -> None:
     """Add ``runs``, ``results``, ``export`` and ``cognigy runs`` to ``commands``."""
     bluejay, cognigy, output = bluejay_options(), cognigy_options(), _output_options()
 
@@ -101,7 +127,7 @@ def add_commands(commands: argparse._SubParsersAction[argparse.ArgumentParser]) 
         help="list a simulation's runs",
         description="List the runs of a Bluejay simulation.",
     )
-    runs.add_argument("simulation_id", metavar="SIMULATION_ID")
+    runs.add_argument("simulation_id", metavar="SIMULATION_ID", help="the simulation's id")
     runs.set_defaults(handler=list_runs)
 
     results = commands.add_parser(
@@ -110,7 +136,7 @@ def add_commands(commands: argparse._SubParsersAction[argparse.ArgumentParser]) 
         help="list a run's simulation results",
         description="List the simulation results of one Bluejay run.",
     )
-    results.add_argument("run_id", metavar="RUN_ID")
+    results.add_argument("run_id", metavar="RUN_ID", help="the simulation run's id")
     results.set_defaults(handler=list_results)
 
     export = commands.add_parser(
@@ -123,7 +149,7 @@ def add_commands(commands: argparse._SubParsersAction[argparse.ArgumentParser]) 
             "only when the export ends (it is written to OUT.part until then)."
         ),
     )
-    export.add_argument("simulation_id", metavar="SIMULATION_ID")
+    export.add_argument("simulation_id", metavar="SIMULATION_ID", help="the simulation's id")
     export.add_argument("-o", "--out", required=True, metavar="FILE", help="the JSON lines file")
     export.add_argument(
         "--concurrency",
@@ -145,7 +171,7 @@ def add_commands(commands: argparse._SubParsersAction[argparse.ArgumentParser]) 
         description="Commands of the Cognigy simulator (service testing) API.",
     )
     cognigy_commands = cognigy_command.add_subparsers(
-        dest="cognigy_command", metavar="COMMAND", required=True
+        dest="cognigy_command", metavar="COMMAND", required=True, title="commands"
     )
     cognigy_runs = cognigy_commands.add_parser(
         "runs",
@@ -153,13 +179,21 @@ def add_commands(commands: argparse._SubParsersAction[argparse.ArgumentParser]) 
         help="list the runs of a simulation batch",
         description="List the runs of a Cognigy simulation batch, following every page.",
     )
-    cognigy_runs.add_argument("simulation_ref", metavar="SIM_REF")
-    cognigy_runs.add_argument("batch_ref", metavar="BATCH_REF")
+    cognigy_runs.add_argument("simulation_ref", metavar="SIM_REF", help="the simulation reference")
+    cognigy_runs.add_argument("batch_ref", metavar="BATCH_REF", help="the batch reference")
     cognigy_runs.add_argument("--project", required=True, metavar="P", help="the project id")
-    cognigy_runs.add_argument("--limit", type=positive_int, metavar="N", help="stop after N runs")
     cognigy_runs.add_argument(
-        "--page-size", type=positive_int, default=100, metavar="N", help="runs per request (1-100)"
+        "--limit", type=positive_int, metavar="N", help="stop after N runs (default: every run)"
+    )
+    cognigy_runs.add_argument(
+        "--page-size",
+        type=int_in(1, 100),
+        default=100,
+        metavar="N",
+        help="runs per request, 1..100 (default: 100)",
     )
     cognigy_runs.add_argument("--filter", metavar="TEXT", help="the API's filter parameter")
     cognigy_runs.add_argument("--sort", metavar="SPEC", help="the API's sort parameter")
     cognigy_runs.set_defaults(handler=list_cognigy_runs)
+
+    add_judge_commands(commands, cognigy_commands)

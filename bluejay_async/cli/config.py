@@ -12,6 +12,11 @@ Cognigy API key               ``--cognigy-api-key``       ``COGNIGY_API_KEY``
 Cognigy base URL              ``--cognigy-base-url``      ``COGNIGY_BASE_URL``
 ============================  ==========================  ===================================
 
+A Bluejay base URL ending in ``/v1`` (as the API reference writes it) is used without it: the
+SDK adds ``/v1`` to every route. A plain ``http://`` base URL is refused unless it points at
+this machine or ``--allow-insecure`` is given. Every complaint about a value names the flag or
+the variable it came from.
+
 ``--sandbox`` replaces all of them with an in-process sandbox of both APIs, so every command
 can be tried without an account. A missing credential is reported only by a command that needs
 it; secrets never appear in ``repr()`` or in an error message.
@@ -24,10 +29,12 @@ import contextlib
 import os
 from collections.abc import AsyncIterator, Mapping
 from typing import TYPE_CHECKING
+from urllib.parse import urlsplit, urlunsplit
 
 import attrs
 
 from bluejay_async.cli.errors import UsageError
+from bluejay_async.cli.parser import positive_float, positive_int
 from bluejay_async.core.errors import ConfigurationError
 from bluejay_async.core.retry import RetryPolicy
 
@@ -45,27 +52,6 @@ __all__ = [
     "positive_int",
     "resolve_settings",
 ]
-
-
-def positive_int(text: str) -> int:
-    """An argparse type: a whole number of at least 1."""
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"expected 1 or more, got {value}")
-    return value
-
-
-def _positive_float(text: str) -> float:
-    try:
-        value = float(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a number of seconds, got {text!r}") from None
-    if not 0 < value < float("inf"):
-        raise argparse.ArgumentTypeError(f"expected a positive number of seconds, got {text}")
-    return value
 
 
 def _common_options(parser: argparse.ArgumentParser) -> None:
@@ -86,7 +72,7 @@ def _common_options(parser: argparse.ArgumentParser) -> None:
     requests = parser.add_argument_group("requests")
     requests.add_argument(
         "--timeout",
-        type=_positive_float,
+        type=positive_float,
         default=30.0,
         metavar="SECONDS",
         help="seconds per request attempt (default: 30)",
@@ -103,6 +89,14 @@ def _common_options(parser: argparse.ArgumentParser) -> None:
     )
 
 
+def _allow_insecure(group: argparse._ArgumentGroup) -> None:
+    group.add_argument(
+        "--allow-insecure",
+        action="store_true",
+        help="allow a plain http:// base URL on a host other than this machine",
+    )
+
+
 def bluejay_options() -> argparse.ArgumentParser:
     """A parent parser with the options of every Bluejay command."""
     parser = argparse.ArgumentParser(add_help=False)
@@ -113,8 +107,11 @@ def bluejay_options() -> argparse.ArgumentParser:
         help="Bluejay API key (prefer $BLUEJAY_API_KEY: flags show in ps)",
     )
     group.add_argument(
-        "--base-url", metavar="URL", help="Bluejay API root (default: $BLUEJAY_BASE_URL, else live)"
+        "--base-url",
+        metavar="URL",
+        help=f"Bluejay API root (default: $BLUEJAY_BASE_URL, else {BLUEJAY_DEFAULT_URL})",
     )
+    _allow_insecure(group)
     _common_options(parser)
     return parser
 
@@ -122,43 +119,84 @@ def bluejay_options() -> argparse.ArgumentParser:
 def cognigy_options() -> argparse.ArgumentParser:
     """A parent parser with the options of every Cognigy command."""
     parser = argparse.ArgumentParser(add_help=False)
-    group = parser.add_argument_group("Cognigy connection")
-    credentials = group.add_mutually_exclusive_group()
-    credentials.add_argument(
+    group = parser.add_argument_group("Cognigy connection (token or API key, not both)")
+    # Not an argparse mutually exclusive group: copied from a parent parser, its flags would
+    # leave this group for the generic "options" one in --help. resolve_settings checks it.
+    group.add_argument(
         "--cognigy-token", metavar="TOKEN", help="bearer token (prefer $COGNIGY_TOKEN)"
     )
-    credentials.add_argument(
-        "--cognigy-api-key", metavar="KEY", help="API key (prefer $COGNIGY_API_KEY)"
-    )
+    group.add_argument("--cognigy-api-key", metavar="KEY", help="API key (prefer $COGNIGY_API_KEY)")
     group.add_argument(
         "--cognigy-base-url",
         metavar="URL",
-        help="Cognigy testing API root (default: $COGNIGY_BASE_URL, else the trial host)",
+        help=f"Cognigy testing API root (default: $COGNIGY_BASE_URL, else {COGNIGY_DEFAULT_URL})",
     )
+    _allow_insecure(group)
     _common_options(parser)
     return parser
 
 
+BLUEJAY_DEFAULT_URL = "https://api.getbluejay.ai"
+COGNIGY_DEFAULT_URL = "https://api-trial.cognigy.ai/testing"
+
+
 @attrs.frozen(kw_only=True)
 class Settings:
-    """The resolved connection settings of one command."""
+    """The resolved connection settings of one command.
+
+    ``sources`` names the flag or the environment variable each given setting came from,
+    keyed by the flag's ``argparse`` name (``sources["base_url"]`` is ``"--base-url"`` or
+    ``"BLUEJAY_BASE_URL"``), so that a message about a bad value names what the user set.
+    """
 
     bluejay_api_key: str | None = attrs.field(default=None, repr=False)
     bluejay_base_url: str | None = None
     cognigy_token: str | None = attrs.field(default=None, repr=False)
     cognigy_api_key: str | None = attrs.field(default=None, repr=False)
     cognigy_base_url: str | None = None
+    sources: Mapping[str, str] = attrs.field(factory=dict)
+    allow_insecure: bool = False
     sandbox: bool = False
     sandbox_faults: str | None = None
+    sandbox_run_seconds: float | None = None
+    sandbox_goal_success_rate: float | None = None
     timeout: float = 30.0
     retry: RetryPolicy = attrs.field(factory=RetryPolicy)
 
 
-def _pick(flag: str | None, environ: Mapping[str, str], name: str) -> str | None:
-    """The flag's value when it was given, else the environment variable's when it is set."""
+def _pick(
+    args: argparse.Namespace,
+    attr: str,
+    environ: Mapping[str, str],
+    variable: str,
+    sources: dict[str, str],
+) -> str | None:
+    """The flag's value when it was given, else the environment variable's when it is set.
+
+    Records in ``sources[attr]`` the flag or the variable the value came from.
+    """
+    flag: str | None = getattr(args, attr, None)
     if flag is not None:
+        sources[attr] = "--" + attr.replace("_", "-")
         return flag
-    return environ.get(name) or None
+    value = environ.get(variable) or None
+    if value is not None:
+        sources[attr] = variable
+    return value
+
+
+def _without_api_version(url: str | None) -> str | None:
+    """``https://host/v1`` -> ``https://host``: the SDK adds ``/v1`` to every Bluejay route.
+
+    The API reference gives its base URL with ``/v1``, so users copy it as it is.
+    """
+    if url is None:
+        return None
+    parts = urlsplit(url)
+    path = parts.path.rstrip("/")
+    if not path.endswith("/v1"):
+        return url
+    return urlunsplit(parts._replace(path=path.removesuffix("/v1")))
 
 
 def resolve_settings(
@@ -174,25 +212,38 @@ def resolve_settings(
     faults = getattr(args, "sandbox_faults", None)
     if faults is not None and not sandbox:
         raise UsageError("--sandbox-faults needs --sandbox")
+    run_seconds = getattr(args, "sandbox_run_seconds", None)
+    goal_rate = getattr(args, "sandbox_goal_success_rate", None)
+    for flag, value in (("run-seconds", run_seconds), ("goal-success-rate", goal_rate)):
+        if value is not None and not sandbox:
+            raise UsageError(f"--sandbox-{flag} needs --sandbox")
     for flag in ("base_url", "cognigy_base_url"):
         if sandbox and getattr(args, flag, None) is not None:
             raise UsageError(f"--sandbox and --{flag.replace('_', '-')} cannot be used together")
+    sources: dict[str, str] = {}
     # Either Cognigy credential from a flag beats both from the environment, where the token
     # wins as it does in CognigyClient.
-    token: str | None = getattr(args, "cognigy_token", None)
-    key: str | None = getattr(args, "cognigy_api_key", None)
-    if token is None and key is None:
-        token = env.get("COGNIGY_TOKEN") or None
-        if token is None:
-            key = env.get("COGNIGY_API_KEY") or None
+    given = [f for f in ("cognigy_token", "cognigy_api_key") if getattr(args, f, None) is not None]
+    if len(given) == 2:
+        raise UsageError("--cognigy-token and --cognigy-api-key cannot be used together")
+    cognigy_env = {} if given else env
+    token = _pick(args, "cognigy_token", cognigy_env, "COGNIGY_TOKEN", sources)
+    key = None
+    if token is None:
+        key = _pick(args, "cognigy_api_key", cognigy_env, "COGNIGY_API_KEY", sources)
+    bluejay_url = _pick(args, "base_url", env, "BLUEJAY_BASE_URL", sources)
     return Settings(
-        bluejay_api_key=_pick(getattr(args, "api_key", None), env, "BLUEJAY_API_KEY"),
-        bluejay_base_url=_pick(getattr(args, "base_url", None), env, "BLUEJAY_BASE_URL"),
+        bluejay_api_key=_pick(args, "api_key", env, "BLUEJAY_API_KEY", sources),
+        bluejay_base_url=_without_api_version(bluejay_url),
         cognigy_token=token,
         cognigy_api_key=key,
-        cognigy_base_url=_pick(getattr(args, "cognigy_base_url", None), env, "COGNIGY_BASE_URL"),
+        cognigy_base_url=_pick(args, "cognigy_base_url", env, "COGNIGY_BASE_URL", sources),
+        sources=sources,
+        allow_insecure=bool(getattr(args, "allow_insecure", False)),
         sandbox=sandbox,
         sandbox_faults=faults,
+        sandbox_run_seconds=run_seconds,
+        sandbox_goal_success_rate=goal_rate,
         timeout=getattr(args, "timeout", 30.0),
         retry=RetryPolicy(max_attempts=getattr(args, "max_attempts", 3)),
     )
@@ -224,7 +275,12 @@ async def _endpoints(settings: Settings) -> AsyncIterator[Endpoints]:
     from bluejay_async.sandbox import FAULT_PRESETS, SandboxConfig, run_sandbox
 
     faults = FAULT_PRESETS[settings.sandbox_faults or "none"]
-    async with run_sandbox(SandboxConfig(faults=faults)) as sandbox:
+    config = SandboxConfig(faults=faults)
+    if settings.sandbox_run_seconds is not None:
+        config = attrs.evolve(config, run_seconds=settings.sandbox_run_seconds)
+    if settings.sandbox_goal_success_rate is not None:
+        config = attrs.evolve(config, goal_success_rate=settings.sandbox_goal_success_rate)
+    async with run_sandbox(config) as sandbox:
         yield Endpoints(
             bluejay_api_key=sandbox.api_key,
             bluejay_base_url=sandbox.bluejay_url,
@@ -234,26 +290,64 @@ async def _endpoints(settings: Settings) -> AsyncIterator[Endpoints]:
         )
 
 
+def _check_url(url: str | None, source: str | None, example: str, settings: Settings) -> None:
+    """Refuse an unusable base URL with a message naming the flag or variable that set it."""
+    from bluejay_async.core.transport import check_base_url  # aiohttp: not needed for ``--help``
+
+    if url is None or source is None:
+        return
+    try:
+        check_base_url(url, allow_insecure=True)
+    except ConfigurationError:
+        raise UsageError(
+            f"{source} must be an http(s) URL with a host and no query, such as {example}; "
+            f"got {url!r}"
+        ) from None
+    if settings.allow_insecure:
+        return
+    try:
+        check_base_url(url, allow_insecure=False)
+    except ConfigurationError:
+        raise UsageError(
+            f"{source} is plain http to {urlsplit(url).hostname!r}: credentials would travel "
+            "unencrypted; use https, or add --allow-insecure if you really mean it"
+        ) from None
+
+
+def _named(exc: ConfigurationError, source: str | None) -> ConfigurationError:
+    """``exc`` with the flag or variable that set the faulty credential in front."""
+    return ConfigurationError(f"{source}: {exc}" if source else str(exc))
+
+
 @contextlib.asynccontextmanager
 async def bluejay_client(settings: Settings) -> AsyncIterator[BluejayClient]:
     """A :class:`BluejayClient` configured by ``settings``, closed when the block ends.
 
     Raises:
-        ConfigurationError: no API key, or an unusable base URL.
+        ConfigurationError: no API key, or an unusable one.
+        UsageError: an unusable base URL (named by the flag or variable that set it).
     """
     from bluejay_async import BluejayClient
 
+    if not settings.sandbox:
+        source = settings.sources.get("base_url")
+        _check_url(settings.bluejay_base_url, source, BLUEJAY_DEFAULT_URL, settings)
     async with _endpoints(settings) as endpoints:
         if endpoints.bluejay_api_key is None:
             raise ConfigurationError(
                 "no Bluejay API key: set BLUEJAY_API_KEY or pass --api-key (or try --sandbox)"
             )
-        async with BluejayClient(
-            api_key=endpoints.bluejay_api_key,
-            base_url=endpoints.bluejay_base_url,
-            timeout=settings.timeout,
-            retry=settings.retry,
-        ) as client:
+        try:
+            client = BluejayClient(
+                api_key=endpoints.bluejay_api_key,
+                base_url=endpoints.bluejay_base_url,
+                timeout=settings.timeout,
+                retry=settings.retry,
+                allow_insecure=settings.allow_insecure,
+            )
+        except ConfigurationError as exc:
+            raise _named(exc, settings.sources.get("api_key")) from None
+        async with client:
             yield client
 
 
@@ -262,21 +356,31 @@ async def cognigy_client(settings: Settings) -> AsyncIterator[CognigyClient]:
     """A :class:`CognigyClient` configured by ``settings``, closed when the block ends.
 
     Raises:
-        ConfigurationError: no credentials, or an unusable base URL.
+        ConfigurationError: no credentials, or unusable ones.
+        UsageError: an unusable base URL (named by the flag or variable that set it).
     """
     from cognigy_async import CognigyClient
 
+    if not settings.sandbox:
+        source = settings.sources.get("cognigy_base_url")
+        _check_url(settings.cognigy_base_url, source, COGNIGY_DEFAULT_URL, settings)
     async with _endpoints(settings) as endpoints:
         if endpoints.cognigy_token is None and endpoints.cognigy_api_key is None:
             raise ConfigurationError(
                 "no Cognigy credentials: set COGNIGY_TOKEN or COGNIGY_API_KEY, or pass "
                 "--cognigy-token or --cognigy-api-key (or try --sandbox)"
             )
-        async with CognigyClient(
-            token=endpoints.cognigy_token,
-            api_key=endpoints.cognigy_api_key,
-            base_url=endpoints.cognigy_base_url,
-            timeout=settings.timeout,
-            retry=settings.retry,
-        ) as client:
+        try:
+            client = CognigyClient(
+                token=endpoints.cognigy_token,
+                api_key=endpoints.cognigy_api_key,
+                base_url=endpoints.cognigy_base_url,
+                timeout=settings.timeout,
+                retry=settings.retry,
+                allow_insecure=settings.allow_insecure,
+            )
+        except ConfigurationError as exc:
+            credential = "cognigy_token" if endpoints.cognigy_token else "cognigy_api_key"
+            raise _named(exc, settings.sources.get(credential)) from None
+        async with client:
             yield client

@@ -17,15 +17,13 @@ from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
 from bluejay_async.cli.config import Settings, bluejay_client
+from bluejay_async.cli.errors import UsageError
 from bluejay_async.cli.export_file import ExportFile
 from bluejay_async.cli.progress import open_progress
 
 if TYPE_CHECKING:
     from bluejay_async import BluejayClient
-    from bluejay_async.core.bulk import Outcome
-    from bluejay_async.models import SimulationResults
-
-    Failure = Outcome[int, SimulationResults]
+    from bluejay_async.core.bulk import Failure
 
 __all__ = ["run_export"]
 
@@ -35,13 +33,12 @@ async def run_export(args: argparse.Namespace, settings: Settings) -> int:
     err = sys.stderr
     simulation_id = str(args.simulation_id)
     async with bluejay_client(settings) as bj:
-        runs = await bj.runs.list(simulation_id)
-        export = ExportFile(Path(args.out))
-        export.open(simulation_id=simulation_id, resume=args.resume)
+        export = _open_export(Path(args.out), simulation_id, resume=args.resume)
         if export.discarded_partial:
             err.write(f"note: replaced {export.partial} left by an interrupted export\n")
-        pending = [run.id for run in runs if str(run.id) not in export.carried_over]
         try:
+            runs = await bj.runs.list(simulation_id)
+            pending = [run.id for run in runs if str(run.id) not in export.carried_over]
             failures = await _fetch_into(export, bj, pending, args.concurrency, err)
         except BaseException:
             if export.abandon():
@@ -65,24 +62,40 @@ async def run_export(args: argparse.Namespace, settings: Settings) -> int:
 
 async def _fetch_into(
     export: ExportFile, bj: BluejayClient, run_ids: list[int], concurrency: int, err: TextIO
-) -> list[Failure]:
+) -> list[Failure[int]]:
     """Fetch every run's results into ``export``; returns the runs that failed."""
     from bluejay_async.cli.records import result_record, run_results
 
-    failures: list[Failure] = []
+    failures: list[Failure[int]] = []
     progress = open_progress(err, label="exporting", total=len(run_ids))
     outcomes = bj.results.retrieve_many(run_ids, concurrency=concurrency, progress=progress)
     try:
         async with contextlib.aclosing(outcomes):
             async for outcome in outcomes:
-                if outcome.value is None:
-                    failures.append(outcome)
-                else:
+                if outcome.ok:
                     export.write_run(result_record(item) for item in run_results(outcome.value))
+                else:
+                    failures.append(outcome)
     finally:
         progress.close()
     failures.sort(key=lambda failure: failure.key)
     return failures
+
+
+def _open_export(path: Path, simulation_id: str, *, resume: bool) -> ExportFile:
+    """The export file, open before any request: an unusable ``--out`` is an input error.
+
+    Raises:
+        UsageError: the file (or its ``.part``) cannot be created, or read back to resume.
+    """
+    export = ExportFile(path)
+    try:
+        export.open(simulation_id=simulation_id, resume=resume)
+    except OSError as exc:
+        reason = exc.strerror or str(exc)
+        where = f" ({exc.filename})" if exc.filename not in (None, str(path)) else ""
+        raise UsageError(f"--out {path}: {reason}{where}") from None
+    return export
 
 
 def _summary(export: ExportFile) -> str:

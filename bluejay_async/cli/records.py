@@ -126,7 +126,7 @@ RESULT_VIEW: View[RunResult] = View(
         Column("RESULT", lambda i: i.result.id, "right"),
         Column("STATUS", lambda i: i.result.status),
         Column("STARTED", lambda i: i.result.start_time),
-        Column("SECONDS", lambda i: i.result.duration, "right"),
+        Column("SECONDS", lambda i: _seconds(i.result.duration), "right"),
         Column("GOAL", _goal),
         Column("P95 MS", _p95_latency, "right"),
         Column("SUMMARY", _call_summary, max_width=60),

@@ -1,4 +1,4 @@
-"""Fetch many things concurrently: one :class:`Outcome` per key, in completion order.
+"""Fetch many things concurrently: one :data:`Outcome` per key, in completion order.
 
 :func:`fetch_many` is the machinery behind ``results.retrieve_many`` and ``runs.iter_results``.
 It keeps at most the :class:`~bluejay_async.core.adaptive.AdaptiveWindow`'s limit of requests in
@@ -51,7 +51,7 @@ from collections.abc import (
     Iterable,
     Iterator,
 )
-from typing import Any, Generic, TypeVar, overload
+from typing import Any, Generic, Literal, NoReturn, TypeAlias, TypeVar, overload
 
 import attrs
 
@@ -59,7 +59,7 @@ from bluejay_async.core.adaptive import AdaptiveWindow, is_throttle
 from bluejay_async.core.errors import APIError, InvalidRequestError
 from bluejay_async.core.retry import RetryPolicy, retry_delay, should_retry
 
-__all__ = ["Outcome", "ProgressCallback", "check_progress", "fetch_many"]
+__all__ = ["Failure", "Outcome", "ProgressCallback", "Success", "check_progress", "fetch_many"]
 
 K = TypeVar("K")
 V = TypeVar("V")
@@ -71,30 +71,60 @@ the ids are a lazy iterable whose length is unknown."""
 
 
 @attrs.frozen(slots=True)
-class Outcome(Generic[K, V]):
-    """The result of fetching one key: ``value`` on success, else ``error``.
+class Success(Generic[K, V]):
+    """A key fetched: ``value`` holds its record.
 
     Attributes:
         key: the key (id) that was fetched.
-        value: the fetched record, or ``None`` when the fetch failed.
-        error: the typed :class:`~bluejay_async.errors.APIError` the fetch failed with after
-            its retries, or ``None`` on success.
+        value: the fetched record.
+        error: always ``None``.
     """
 
     key: K
-    value: V | None = None
-    error: APIError | None = None
+    value: V
+    error: None = None
 
     @property
-    def ok(self) -> bool:
-        """Whether the fetch succeeded."""
-        return self.error is None
+    def ok(self) -> Literal[True]:
+        """``True``: type checkers narrow an :data:`Outcome` to :class:`Success` on it."""
+        return True
 
     def unwrap(self) -> V:
-        """The value, or raise the error."""
-        if self.error is not None:
-            raise self.error
-        return self.value  # type: ignore[return-value]
+        """The value."""
+        return self.value
+
+
+@attrs.frozen(slots=True)
+class Failure(Generic[K]):
+    """A key that could not be fetched: ``error`` says why.
+
+    Attributes:
+        key: the key (id) that was fetched.
+        error: the typed :class:`~bluejay_async.errors.APIError` the fetch failed with after
+            its retries.
+        value: always ``None``.
+    """
+
+    key: K
+    error: APIError
+    value: None = None
+
+    @property
+    def ok(self) -> Literal[False]:
+        """``False``: type checkers narrow an :data:`Outcome` to :class:`Failure` on it."""
+        return False
+
+    def unwrap(self) -> NoReturn:
+        """Raise the error."""
+        raise self.error
+
+
+Outcome: TypeAlias = Success[K, V] | Failure[K]
+"""The result of fetching one key: a :class:`Success` or a :class:`Failure`.
+
+Both have ``.key``, ``.value``, ``.error``, ``.ok`` and ``.unwrap()``; ``if item.ok:`` (or
+``isinstance(item, Success)``) narrows ``item.value`` to the record for type checkers.
+"""
 
 
 @attrs.define(slots=True, eq=False)
@@ -374,14 +404,14 @@ class _BulkFetch(Generic[K, V]):
                 exc = decode_error
             else:
                 del self._pending[job.key]
-                return job, Outcome(job.key, value)
+                return job, Success(job.key, value)
         delay = self._retry_delay(job, exc)
         if delay is not None:
             due = time.monotonic() + delay
             heapq.heappush(self._retries, (due, next(self._sequence), job))
             return job, None
         del self._pending[job.key]
-        return job, Outcome(job.key, error=exc)
+        return job, Failure(job.key, exc)
 
     def _waits_its_turn(self, job: _Job[K]) -> bool:
         """Whether a throttled attempt is free: the server answered others meanwhile (see the

@@ -7,6 +7,7 @@ Every failure the SDK reports is an :class:`APIError`. The tree::
     ├── InvalidRequestError         bad argument, raised before anything is sent (also ValueError)
     ├── APIConnectionError          the request never got an HTTP answer
     │   └── APITimeoutError
+    │       └── RunTimeoutError     a run did not finish within ``runs.wait``'s timeout
     ├── ResponseDecodeError         a 2xx body that is not the JSON the API documents
     ├── PaginationError             a cursor loop or a page that makes no progress
     └── APIStatusError              the server answered with a status >= 400
@@ -44,6 +45,7 @@ __all__ = [
     "PermissionDeniedError",
     "RateLimitError",
     "ResponseDecodeError",
+    "RunTimeoutError",
     "ServerError",
     "UnprocessableEntityError",
     "status_error_from_response",
@@ -327,3 +329,39 @@ def status_error_from_response(
     if cls is RateLimitError:
         return RateLimitError(message, retry_after=retry_after, **kwargs)
     return cls(message, **kwargs)
+
+
+class RunTimeoutError(APITimeoutError):
+    """A simulation run did not reach a terminal status within the time given to wait for it.
+
+    Raised by ``runs.wait`` and ``runs.watch``; polling has stopped and nothing is left running.
+    The run itself goes on on the server: wait again, or read it with ``results.retrieve``.
+
+    Attributes:
+        run_id: the run that was being waited for.
+        last_status: its ``simulation_run.status`` at the last successful poll (``None`` when no
+            poll succeeded, or the server sent no status).
+        timeout: the seconds that were allowed.
+
+    The constructor takes its fields positionally too, so the error survives ``pickle`` (and
+    crossing a process boundary) with every attribute.
+    """
+
+    def __init__(
+        self,
+        message: str,
+        run_id: str | None = None,
+        last_status: str | None = None,
+        timeout: float | None = None,
+        *,
+        method: str = "GET",
+        url: str = "",
+    ) -> None:
+        super().__init__(message, method=method, url=url)
+        self.run_id = run_id
+        self.last_status = last_status
+        self.timeout = timeout
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        args = (self.message, self.run_id, self.last_status, self.timeout)
+        return (type(self), args, dict(self.__dict__))

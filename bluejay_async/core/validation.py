@@ -17,6 +17,7 @@ from bluejay_async.core.errors import InvalidRequestError
 __all__ = [
     "check_bool",
     "check_choice",
+    "check_instance",
     "check_instances",
     "check_int",
     "check_json_object",
@@ -29,6 +30,11 @@ T = TypeVar("T")
 
 _UNRESERVED = re.compile(r"[A-Za-z0-9._~-]+")
 """The RFC 3986 unreserved characters: a segment made only of these needs no encoding."""
+
+
+def _a(noun: str) -> str:
+    """``Event`` -> ``an Event``, ``ToolCall`` -> ``a ToolCall``."""
+    return ("an " if noun[:1] in "AEIOUaeiou" else "a ") + noun
 
 
 def _describe(value: Any) -> str:
@@ -79,10 +85,14 @@ def check_int(
     """An integer argument within ``[minimum, maximum]`` (``bool`` is refused)."""
     if isinstance(value, bool) or not isinstance(value, int):
         raise InvalidRequestError(f"{name} must be an int, got {_describe(value)}", param=name)
-    if (minimum is not None and value < minimum) or (maximum is not None and value > maximum):
-        low = "-inf" if minimum is None else minimum
-        high = "inf" if maximum is None else maximum
-        raise InvalidRequestError(f"{name} must be in {low}..{high}, got {value}", param=name)
+    if minimum is not None and maximum is not None and not minimum <= value <= maximum:
+        raise InvalidRequestError(
+            f"{name} must be in {minimum}..{maximum}, got {value}", param=name
+        )
+    if minimum is not None and value < minimum:
+        raise InvalidRequestError(f"{name} must be {minimum} or more, got {value}", param=name)
+    if maximum is not None and value > maximum:
+        raise InvalidRequestError(f"{name} must be {maximum} or less, got {value}", param=name)
     return value
 
 
@@ -115,6 +125,19 @@ def check_uuid(value: Any, name: str) -> str:
     raise InvalidRequestError(f"{name} must be a UUID, got {_describe(value)}", param=name)
 
 
+def check_instance(value: Any, name: str, cls: type[T]) -> T:
+    """One ``cls`` record whose fields hold values of their declared types.
+
+    A bad field is named by its path from the argument: ``digital_humans_settings.num_runs``.
+    """
+    if not isinstance(value, cls):
+        raise InvalidRequestError(
+            f"{name} must be {_a(cls.__name__)}, got {type(value).__name__}", param=name
+        )
+    _check_fields(value, name, name, cls)
+    return value
+
+
 def check_instances(values: Any, name: str, cls: type[T]) -> list[T]:
     """A list of ``cls`` records (any iterable but a string or a mapping)."""
     if isinstance(values, (str, bytes, Mapping)) or not isinstance(values, Iterable):
@@ -125,19 +148,24 @@ def check_instances(values: Any, name: str, cls: type[T]) -> list[T]:
     for index, item in enumerate(items):
         if not isinstance(item, cls):
             raise InvalidRequestError(
-                f"{name}[{index}] must be a {cls.__name__}, got {type(item).__name__}",
+                f"{name}[{index}] must be {_a(cls.__name__)}, got {type(item).__name__}",
                 param=name,
             )
-        problems = explain(_as_sent(item), cls)
-        if not problems:
-            try:
-                unstructure(item)
-            except (TypeError, AttributeError, ValueError) as exc:
-                problems = [f"$: cannot be encoded ({exc})"]
-        if problems:
-            where = problems[0].replace("$", f"{name}[{index}]", 1)
-            raise InvalidRequestError(f"invalid {cls.__name__}: {where}", param=name)
+        _check_fields(item, f"{name}[{index}]", name, cls)
     return items
+
+
+def _check_fields(record: Any, where: str, name: str, cls: type[Any]) -> None:
+    """Raise naming the first field of ``record`` (found at ``where``) of the wrong type."""
+    problems = explain(_as_sent(record), cls)
+    if not problems:
+        try:
+            unstructure(record)
+        except (TypeError, AttributeError, ValueError) as exc:
+            problems = [f"$: cannot be encoded ({exc})"]
+    if problems:
+        detail = problems[0].replace("$", where, 1)
+        raise InvalidRequestError(f"invalid {cls.__name__}: {detail}", param=name)
 
 
 def _as_sent(record: Any) -> dict[str, Any]:

@@ -115,7 +115,8 @@ class ResultsResource:
         is never applied twice.
 
         Raises:
-            InvalidRequestError: a malformed argument; nothing was sent.
+            InvalidRequestError: a malformed argument, or none of the fields to update;
+                nothing was sent.
             NotFoundError: no such result.
         """
         if isinstance(result_id, bool) or not isinstance(result_id, (str, int)):
@@ -142,6 +143,11 @@ class ResultsResource:
             body["tags"] = [check_str(t, "tags[]", allow_empty=True) for t in tags]
         if metadata is not None:
             body["metadata"] = check_json_object(metadata, "metadata")
+        if len(body) == 1:
+            raise InvalidRequestError(
+                "nothing to update: pass events, tool_calls, recorded_transcript, tags or "
+                "metadata (an empty list counts)"
+            )
         return await self._transport.request(
             "POST", "/v1/update-simulation-result", json=body, into=ResultUpdated
         )

@@ -12,7 +12,7 @@ from bluejay_async.core.transport import Transport
 from bluejay_async.core.validation import (
     check_bool,
     check_choice,
-    check_instances,
+    check_instance,
     check_int,
     check_str,
     check_uuid,
@@ -139,7 +139,7 @@ class SimulationsResource:
 
 
 def _settings_body(settings: DigitalHumansSettings) -> dict[str, Any]:
-    [settings] = check_instances([settings], "digital_humans_settings", DigitalHumansSettings)
+    settings = check_instance(settings, "digital_humans_settings", DigitalHumansSettings)
     for field in (
         "default_name",
         "default_caller_number",

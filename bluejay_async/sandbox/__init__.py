@@ -9,6 +9,10 @@ reproducible fault injection::
     async with run_sandbox(SandboxConfig(seed=0)) as sb:
         sb.bluejay_url, sb.cognigy_url, sb.api_key
         sb.set_faults([FaultRule("status", "retrieve_simulation_results", status=503, times=1)])
+
+Runs queued through ``POST /v1/queue-simulation-run`` progress against the sandbox's clock
+(``SandboxConfig(run_seconds=...)``); pass ``run_sandbox(config, clock=ManualClock())`` and call
+``clock.advance(seconds)`` to move them without waiting.
 """
 
 from typing import TYPE_CHECKING
@@ -16,6 +20,7 @@ from typing import TYPE_CHECKING
 from bluejay_async._lazy import lazy_exports
 
 if TYPE_CHECKING:
+    from .clock import Clock, ManualClock, SystemClock
     from .config import SandboxConfig
     from .faults import FAULT_PRESETS, FaultRule, SandboxCounters, TokenBucket
     from .middleware import RequestRecord
@@ -27,6 +32,7 @@ else:
     __getattr__, __dir__ = lazy_exports(
         __name__,
         {
+            ".clock": ["Clock", "ManualClock", "SystemClock"],
             ".config": ["SandboxConfig"],
             ".faults": ["FAULT_PRESETS", "FaultRule", "SandboxCounters", "TokenBucket"],
             ".middleware": ["RequestRecord"],
@@ -37,12 +43,15 @@ else:
 
 __all__ = [
     "FAULT_PRESETS",
+    "Clock",
     "FaultRule",
+    "ManualClock",
     "RequestRecord",
     "Sandbox",
     "SandboxConfig",
     "SandboxCounters",
     "SandboxState",
+    "SystemClock",
     "TokenBucket",
     "build_app",
     "run_sandbox",

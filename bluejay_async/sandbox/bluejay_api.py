@@ -7,48 +7,47 @@
   ``json_invalid`` even without a key; schema errors come after auth, all of them at once.
 * Ids in paths are strings; anything that is not the decimal id of an existing object
   (``../admin`` included) is a 404 ``{"detail": "... not found"}``.
+* ``queue-simulation-run`` takes either ``simulation_id`` or ``bluejay_as_code_id`` (a union
+  of two models: with neither, both members' errors are reported; with both, one
+  ``value_error``); an unknown simulation or digital human is a 404.
 """
 
 from __future__ import annotations
 
 import hmac
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from aiohttp import web
 
+from .body import BodyError, decode_body
+from .data.common import parse_id
 from .errors import JSON_TYPE, bluejay_error, json_response
-from .validation import (
-    INVALID,
+from .faults import SandboxCounters
+from .schemas import (
+    QUEUE_SIMULATION_RUN_REQUEST,
     SIMULATION_REQUEST,
     UPDATE_SIMULATION_RESULT_REQUEST,
-    BodyError,
-    Errors,
-    Model,
-    decode_body,
 )
-
-if TYPE_CHECKING:
-    from .server import Sandbox
+from .state import Refused, SandboxState
+from .validation import INVALID, Errors, Validator
 
 PREFIX = "/v1"
 
 
-def parse_id(text: str) -> int | None:
-    """The integer an id path segment names, or None if it names nothing."""
-    if text.isascii() and text.isdigit() and len(text) <= 18:
-        return int(text)
-    return None
-
-
 class BluejayAPI:
-    """Request handlers bound to one sandbox."""
+    """The Bluejay request handlers.
 
-    def __init__(self, sandbox: Sandbox) -> None:
-        self._sb = sandbox
-        self._key = sandbox.config.api_key.encode()
+    They read and change ``state``, count the writes they apply in ``counters``, and accept
+    ``api_key`` only.
+    """
+
+    def __init__(self, state: SandboxState, counters: SandboxCounters, api_key: str) -> None:
+        self._state = state
+        self._counters = counters
+        self._key = api_key.encode()
 
     def add_routes(self, app: web.Application) -> None:
-        """Register the four endpoints, named after their fault-rule route names."""
+        """Register the endpoints, named after their fault-rule route names."""
         router = app.router
         router.add_post(
             f"{PREFIX}/create-simulation", self.create_simulation, name="create_simulation"
@@ -70,6 +69,11 @@ class BluejayAPI:
             self.update_simulation_result,
             name="update_simulation_result",
         )
+        router.add_post(
+            f"{PREFIX}/queue-simulation-run",
+            self.queue_simulation_run,
+            name="queue_simulation_run",
+        )
 
     def _auth_error(self, request: web.Request) -> web.Response | None:
         key = request.headers.get("X-API-Key", "")
@@ -79,7 +83,9 @@ class BluejayAPI:
             return bluejay_error(401, "Invalid API key")
         return None
 
-    async def _read(self, request: web.Request, model: Model) -> tuple[Any, web.Response | None]:
+    async def _read(
+        self, request: web.Request, model: Validator
+    ) -> tuple[Any, web.Response | None]:
         """Decode, authenticate, validate: the value, or the response that ends the request."""
         errors: Errors = []
         try:
@@ -102,8 +108,8 @@ class BluejayAPI:
         body, failure = await self._read(request, SIMULATION_REQUEST)
         if failure is not None:
             return failure
-        simulation_id = self._sb.state.create_simulation(body)
-        self._sb.counters.writes["create_simulation"] += 1
+        simulation_id = self._state.create_simulation(body)
+        self._counters.writes["create_simulation"] += 1
         return json_response({"simulation_id": simulation_id, "status": "200"})
 
     async def get_simulation_runs(self, request: web.Request) -> web.Response:
@@ -112,7 +118,7 @@ class BluejayAPI:
         if denied is not None:
             return denied
         simulation_id = parse_id(request.match_info["simulation_id"])
-        body = None if simulation_id is None else self._sb.state.simulation_runs_body(simulation_id)
+        body = None if simulation_id is None else self._state.simulation_runs_body(simulation_id)
         if body is None:
             return bluejay_error(404, "Simulation not found")
         return web.Response(body=body, content_type=JSON_TYPE)
@@ -123,7 +129,7 @@ class BluejayAPI:
         if denied is not None:
             return denied
         run_id = parse_id(request.match_info["simulation_run_id"])
-        body = None if run_id is None else self._sb.state.retrieve_body(run_id)
+        body = None if run_id is None else self._state.retrieve_body(run_id)
         if body is None:
             return bluejay_error(404, "Simulation run not found")
         return web.Response(body=body, content_type=JSON_TYPE)
@@ -134,9 +140,29 @@ class BluejayAPI:
         if failure is not None:
             return failure
         result_id = parse_id(body["simulation_result_id"])
-        if result_id is None or not self._sb.state.update_result(result_id, body):
+        if result_id is None or not self._state.update_result(result_id, body):
             return bluejay_error(404, "Simulation result not found")
-        self._sb.counters.writes["update_simulation_result"] += 1
+        self._counters.writes["update_simulation_result"] += 1
         return json_response(
             {"status": "success", "message": f"Simulation result {result_id} updated"}
+        )
+
+    async def queue_simulation_run(self, request: web.Request) -> web.Response:
+        """``POST /v1/queue-simulation-run``."""
+        body, failure = await self._read(request, QUEUE_SIMULATION_RUN_REQUEST)
+        if failure is not None:
+            return failure
+        try:
+            run = self._state.queue_run(body)
+        except Refused as exc:
+            return bluejay_error(exc.status, exc.detail)
+        self._counters.writes["queue_simulation_run"] += 1
+        agent_id = self._state.simulations[run.plan.simulation_id]["agent_id"]
+        return json_response(
+            {
+                "simulation_run_id": str(run.plan.run_id),
+                "simulation_result_ids": [str(rid) for rid in run.plan.result_ids],
+                "agent_id": agent_id,
+                "status": "success",
+            }
         )

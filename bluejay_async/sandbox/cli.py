@@ -27,25 +27,82 @@ def add_serve_arguments(parser: argparse.ArgumentParser) -> None:
     add("--port", type=int, default=8080, help="port to bind, 0 for any free one (default: 8080)")
     add("--api-key", default=defaults.api_key, help="accepted API key (default: %(default)s)")
     add("--seed", type=int, default=defaults.seed, help="data and fault seed (default: 0)")
-    add("--simulations", type=int, default=defaults.simulations, help="seeded simulations")
-    add("--runs-per-simulation", type=int, default=defaults.runs_per_simulation)
-    add("--results-per-run", type=int, default=defaults.results_per_run)
-    add("--cognigy-runs-per-batch", type=int, default=defaults.cognigy_runs_per_batch)
-    add("--cognigy-max-page-size", type=int, default=defaults.cognigy_max_page_size)
+    add(
+        "--simulations",
+        type=int,
+        default=defaults.simulations,
+        help="seeded simulations, ids 1..N (default: %(default)s)",
+    )
+    add(
+        "--runs-per-simulation",
+        type=int,
+        default=defaults.runs_per_simulation,
+        help="runs of each seeded simulation (default: %(default)s)",
+    )
+    add(
+        "--results-per-run",
+        type=int,
+        default=defaults.results_per_run,
+        help="simulation results (calls) per run (default: %(default)s)",
+    )
+    add(
+        "--cognigy-runs-per-batch",
+        type=int,
+        default=defaults.cognigy_runs_per_batch,
+        help="runs in every Cognigy batch (default: %(default)s)",
+    )
+    add(
+        "--cognigy-max-page-size",
+        type=int,
+        default=defaults.cognigy_max_page_size,
+        help="most runs a Cognigy page holds, whatever limit asks (default: %(default)s)",
+    )
     add(
         "--no-cognigy-cursors",
         dest="cognigy_cursors",
         action="store_false",
         help="offset paging only: Cognigy next/previous cursors are always null",
     )
-    add("--latency", type=float, default=0.0, help="seconds added to every request")
+    add("--latency", type=float, default=0.0, help="seconds added to every request (default: 0)")
     add(
         "--faults",
         default="none",
         choices=sorted(FAULT_PRESETS),
         help="fault preset to inject (default: none)",
     )
-    add("--warm", action="store_true", help="serialise every retrieve body before serving")
+    add(
+        "--run-seconds",
+        type=_non_negative_seconds,
+        default=defaults.run_seconds,
+        help="seconds a queued run takes to complete, 0 for at once (default: %(default)g)",
+    )
+    add(
+        "--goal-success-rate",
+        type=_probability,
+        default=defaults.goal_success_rate,
+        help="probability that a queued call meets its goal (default: %(default)g)",
+    )
+    add("--warm", action="store_true", help="generate every results body before serving")
+
+
+def _non_negative_seconds(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a number: {text!r}") from None
+    if not value >= 0:
+        raise argparse.ArgumentTypeError(f"must be >= 0, got {text}")
+    return value
+
+
+def _probability(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a number: {text!r}") from None
+    if not 0.0 <= value <= 1.0:
+        raise argparse.ArgumentTypeError(f"must be between 0 and 1, got {text}")
+    return value
 
 
 def config_from_args(args: argparse.Namespace) -> SandboxConfig:
@@ -63,6 +120,8 @@ def config_from_args(args: argparse.Namespace) -> SandboxConfig:
         faults=FAULT_PRESETS[args.faults],
         host=args.host,
         port=args.port,
+        run_seconds=args.run_seconds,
+        goal_success_rate=args.goal_success_rate,
         warm=args.warm,
     )
 

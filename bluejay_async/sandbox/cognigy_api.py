@@ -40,16 +40,15 @@ import hmac
 import json
 from bisect import bisect_left, bisect_right
 from collections.abc import Sequence
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import attrs
 from aiohttp import web
 
 from ._json import dumps
-from .errors import JSON_TYPE, cognigy_error
-
-if TYPE_CHECKING:
-    from .server import Sandbox
+from .cognigy_data import CognigyStore
+from .config import SandboxConfig
+from .errors import JSON_TYPE, TraceIds, cognigy_error
 
 PREFIX = "/testing"
 SORT_FIELDS = ("createdAt", "sequence")
@@ -163,12 +162,18 @@ def _sort_param(raw: str | None) -> tuple[str, bool]:
 
 
 class CognigyAPI:
-    """The runs endpoint bound to one sandbox."""
+    """The runs endpoint.
 
-    def __init__(self, sandbox: Sandbox) -> None:
-        self._sb = sandbox
-        self._key = sandbox.config.api_key.encode()
-        self._cursors = CursorCodec(sandbox.config.seed)
+    It pages through ``store``'s batches as ``config`` says (API key, cursor seed, page size,
+    cursors on or off) and puts ``trace_ids`` in its error bodies.
+    """
+
+    def __init__(self, store: CognigyStore, config: SandboxConfig, trace_ids: TraceIds) -> None:
+        self._store = store
+        self._config = config
+        self._trace_ids = trace_ids
+        self._key = config.api_key.encode()
+        self._cursors = CursorCodec(config.seed)
 
     def add_routes(self, app: web.Application) -> None:
         """Register the runs endpoint (route name ``cognigy_runs``)."""
@@ -190,22 +195,20 @@ class CognigyAPI:
 
     async def list_runs(self, request: web.Request) -> web.Response:
         """``GET /testing/simulations/{sim}/batches/{batch}/runs``."""
-        sb = self._sb
         if not self._authorized(request):
             missing = "Authorization" not in request.headers and "X-API-Key" not in request.headers
             message = "Missing authentication" if missing else "Invalid or expired credentials"
-            return cognigy_error(401, message, sb.trace_id(), code="UNAUTHORIZED")
+            return cognigy_error(401, message, self._trace_ids(), code="UNAUTHORIZED")
         try:
             page = self._page(request)
         except QueryError as exc:
             return cognigy_error(
-                400, exc.message, sb.trace_id(), code="VALIDATION_ERROR", field=exc.field
+                400, exc.message, self._trace_ids(), code="VALIDATION_ERROR", field=exc.field
             )
         return web.Response(body=dumps(page), content_type=JSON_TYPE)
 
     def _page(self, request: web.Request) -> dict[str, Any]:
-        config = self._sb.config
-        store = self._sb.state.cognigy
+        config, store = self._config, self._store
         q = request.query
         sim = request.match_info["simulationReference"]
         batch = request.match_info["simulationRunBatchReference"]

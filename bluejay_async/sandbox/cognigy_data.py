@@ -18,8 +18,9 @@ from typing import Any
 
 import attrs
 
-from .data import EPOCH
-from .vocab import DOMAINS, FIRST_NAMES
+from .data.catalogue import DOMAINS
+from .data.common import EPOCH
+from .data.phrases import FIRST_NAMES
 
 JSON = dict[str, Any]
 

@@ -47,6 +47,14 @@ class SandboxConfig:
     """How many :class:`RequestRecord` entries ``Sandbox.request_log`` keeps."""
     body_cache_size: int = attrs.field(default=8192, validator=_non_negative)
     """How many serialised retrieve-simulation-results bodies are kept (LRU)."""
+    run_seconds: float = attrs.field(default=30.0, validator=attrs.validators.ge(0.0))
+    """How long a run queued through ``POST /v1/queue-simulation-run`` takes: each call finishes
+    at its own seeded moment within this many seconds, the last one exactly at the end, and the
+    run is COMPLETED then. 0 completes a run at once; ``math.inf`` gives a run that never ends."""
+    goal_success_rate: float = attrs.field(
+        default=0.8, validator=[attrs.validators.ge(0.0), attrs.validators.le(1.0)]
+    )
+    """Probability that a call of a queued run meets its goal (drawn per result from the seed)."""
     warm: bool = False
     """Generate and serialise every retrieve body before serving (about 1.7 ms per run), so
     benchmarks measure serving rather than first-request generation."""

@@ -6,6 +6,8 @@ Bluejay is a FastAPI service (``{"detail": ...}``); Cognigy's simulator API answ
 
 from __future__ import annotations
 
+import itertools
+import uuid
 from collections.abc import Mapping
 from http import HTTPStatus
 from typing import Any
@@ -13,6 +15,7 @@ from typing import Any
 from aiohttp import web
 
 from ._json import dumps
+from .cognigy_data import mix64
 
 JSON_TYPE = "application/json"
 
@@ -71,3 +74,15 @@ def html_error(status: int, headers: Mapping[str, str] | None = None) -> web.Res
         "</body>\r\n</html>\r\n"
     )
     return web.Response(text=page, status=status, content_type="text/html", headers=headers)
+
+
+class TraceIds:
+    """Seed-reproducible trace ids for Cognigy error bodies: the n-th call gives the n-th id."""
+
+    def __init__(self, seed: int) -> None:
+        self._seed = seed
+        self._count = itertools.count()
+
+    def __call__(self) -> str:
+        high = mix64(self._seed * 1_000_003 + next(self._count))
+        return str(uuid.UUID(int=high << 64 | mix64(high), version=4))

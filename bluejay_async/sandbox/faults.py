@@ -41,6 +41,7 @@ ROUTES: tuple[str, ...] = (
     "get_simulation_runs",
     "retrieve_simulation_results",
     "update_simulation_result",
+    "queue_simulation_run",
     "cognigy_runs",
 )
 GET_ROUTES: tuple[str, ...] = ("get_simulation_runs", "retrieve_simulation_results", "cognigy_runs")
@@ -239,7 +240,8 @@ class SandboxCounters:
     faults: Counter[tuple[str, str]] = attrs.Factory(Counter)
     """Faults injected per ``(route, kind)``."""
     writes: Counter[str] = attrs.Factory(Counter)
-    """Writes actually applied per route (``create_simulation``, ``update_simulation_result``)."""
+    """Writes actually applied per route (``create_simulation``, ``update_simulation_result``,
+    ``queue_simulation_run``)."""
     responses: Counter[tuple[str, int]] = attrs.Factory(Counter)
     """Responses sent per ``(route, status)``; dropped connections are not counted."""
 

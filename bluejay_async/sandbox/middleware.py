@@ -13,16 +13,20 @@ from collections import deque
 from collections.abc import Awaitable, Callable
 from email.utils import formatdate
 from time import time
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import attrs
 from aiohttp import web
 
-from .errors import bluejay_error, cognigy_error, html_error, reason
-from .faults import ROUTES, FaultDecision, FaultRule, retry_after_header
-
-if TYPE_CHECKING:
-    from .server import Sandbox
+from .errors import TraceIds, bluejay_error, cognigy_error, html_error, reason
+from .faults import (
+    ROUTES,
+    FaultDecision,
+    FaultEngine,
+    FaultRule,
+    SandboxCounters,
+    retry_after_header,
+)
 
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 UNMATCHED = "unmatched"
@@ -69,38 +73,54 @@ def _retry_headers(rule: FaultRule, wait: float | None = None) -> dict[str, str]
 
 
 class FaultMiddleware:
-    """Callable aiohttp middleware bound to one :class:`Sandbox`."""
+    """Callable aiohttp middleware: counts and logs every request and injects its faults.
+
+    It uses the fault ``engine`` (the active fault plan), the ``counters`` and ``request_log``
+    it fills, ``trace_ids`` for Cognigy error bodies, and ``latency`` seconds added to every
+    request.
+    """
 
     __middleware_version__ = 1
 
-    def __init__(self, sandbox: Sandbox) -> None:
-        self._sb = sandbox
+    def __init__(
+        self,
+        engine: FaultEngine,
+        counters: SandboxCounters,
+        request_log: deque[RequestRecord],
+        trace_ids: TraceIds,
+        latency: float = 0.0,
+    ) -> None:
+        self._engine = engine
+        self._counters = counters
+        self._log = request_log
+        self._trace_ids = trace_ids
+        self._latency = latency
 
     def _error(
         self, route: str, request: web.Request, status: int, message: str, headers: dict[str, str]
     ) -> web.Response:
         if _is_cognigy(route, request.path):
-            return cognigy_error(status, message, self._sb.trace_id(), headers=headers)
+            return cognigy_error(status, message, self._trace_ids(), headers=headers)
         return bluejay_error(status, message, headers)
 
     async def __call__(self, request: web.Request, handler: Handler) -> web.StreamResponse:
-        sb = self._sb
+        counters, engine = self._counters, self._engine
         route = request.match_info.route.name or UNMATCHED
-        sb.counters.requests[route] += 1
+        counters.requests[route] += 1
         response: web.StreamResponse | None = None
         fault: str | None = None
         try:
-            if sb.config.latency > 0:
-                await asyncio.sleep(sb.config.latency)
-            if sb.engine.active and route in ROUTES:
-                decision = sb.engine.decide(route)
+            if self._latency > 0:
+                await asyncio.sleep(self._latency)
+            if engine.active and route in ROUTES:
+                decision = engine.decide(route)
                 if decision.latency_hits:
-                    sb.counters.faults[(route, "latency")] += decision.latency_hits
+                    counters.faults[(route, "latency")] += decision.latency_hits
                     fault = "latency"
                     await asyncio.sleep(decision.delay)
                 if decision.rule is not None:
                     fault = decision.rule.kind
-                    sb.counters.faults[(route, fault)] += 1
+                    counters.faults[(route, fault)] += 1
                     response = await self._inject(route, request, handler, decision)
                     return response
                 response = await self._call(route, request, handler)
@@ -113,8 +133,8 @@ class FaultMiddleware:
             dropped = fault in ("drop_before", "drop_after")
             status = None if dropped or response is None else response.status
             if status is not None:
-                sb.counters.responses[(route, status)] += 1
-            sb.request_log.append(
+                counters.responses[(route, status)] += 1
+            self._log.append(
                 RequestRecord(
                     request.method, request.raw_path, route, dict(request.match_info), status, fault
                 )
@@ -190,8 +210,3 @@ async def _truncate(
     if transport is not None:
         transport.close()
     return partial
-
-
-def new_request_log(size: int) -> deque[RequestRecord]:
-    """A bounded request log."""
-    return deque(maxlen=size)

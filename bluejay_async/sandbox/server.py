@@ -1,39 +1,45 @@
-"""The sandbox object, the aiohttp application factory and the async context manager runner."""
+"""The sandbox object, the aiohttp application factory and the async context manager runner.
+
+The :class:`Sandbox` owns the parts (state, counters, fault engine, request log, trace ids);
+:func:`build_app` hands each handler and the middleware only the parts it uses.
+"""
 
 from __future__ import annotations
 
 import contextlib
-import itertools
-import uuid
 from collections import deque
 from collections.abc import AsyncIterator, Iterable
 
 from aiohttp import web
 
 from .bluejay_api import BluejayAPI
+from .clock import Clock
 from .cognigy_api import CognigyAPI
-from .cognigy_data import mix64
 from .config import SandboxConfig
+from .errors import TraceIds
 from .faults import FaultEngine, FaultRule, SandboxCounters
 from .middleware import FaultMiddleware, RequestRecord
 from .state import SandboxState
 
-SANDBOX_KEY: web.AppKey[Sandbox] = web.AppKey("bluejay_sandbox")
-
 
 class Sandbox:
-    """A running (or ready-to-run) emulator of the Bluejay and Cognigy APIs."""
+    """A running (or ready-to-run) emulator of the Bluejay and Cognigy APIs.
 
-    def __init__(self, config: SandboxConfig | None = None) -> None:
+    ``clock`` (default: the system clock) is what queued runs progress against; pass a
+    :class:`~bluejay_async.sandbox.ManualClock` to move time by hand in tests.
+    """
+
+    def __init__(self, config: SandboxConfig | None = None, *, clock: Clock | None = None) -> None:
         self.config = config or SandboxConfig()
-        self.state = SandboxState(self.config)
+        self.state = SandboxState(self.config, clock)
         """In-memory simulations, runs, results and Cognigy batches."""
         self.counters = SandboxCounters()
         """Requests, injected faults, applied writes and responses, counted."""
         self.request_log: deque[RequestRecord] = deque(maxlen=self.config.request_log_size)
         """The most recent requests, oldest first."""
         self.engine = FaultEngine(self.config.seed, self.config.faults)
-        self._trace_ids = itertools.count()
+        self.trace_ids = TraceIds(self.config.seed)
+        """Seed-reproducible trace ids for Cognigy error bodies."""
         self._base_url: str | None = None
 
     @property
@@ -78,20 +84,23 @@ class Sandbox:
 
     def trace_id(self) -> str:
         """A fresh, seed-reproducible trace id for a Cognigy error body."""
-        n = next(self._trace_ids)
-        high = mix64(self.config.seed * 1_000_003 + n)
-        return str(uuid.UUID(int=high << 64 | mix64(high), version=4))
+        return self.trace_ids()
 
 
-def build_app(config: SandboxConfig | None = None) -> tuple[web.Application, Sandbox]:
+def build_app(
+    config: SandboxConfig | None = None, *, clock: Clock | None = None
+) -> tuple[web.Application, Sandbox]:
     """The aiohttp application serving both APIs, and the sandbox it is bound to."""
-    sandbox = Sandbox(config)
-    if sandbox.config.warm:
+    sandbox = Sandbox(config, clock=clock)
+    config = sandbox.config
+    if config.warm:
         sandbox.state.warm()
-    app = web.Application(middlewares=[FaultMiddleware(sandbox)])
-    app[SANDBOX_KEY] = sandbox
-    BluejayAPI(sandbox).add_routes(app)
-    CognigyAPI(sandbox).add_routes(app)
+    middleware = FaultMiddleware(
+        sandbox.engine, sandbox.counters, sandbox.request_log, sandbox.trace_ids, config.latency
+    )
+    app = web.Application(middlewares=[middleware])
+    BluejayAPI(sandbox.state, sandbox.counters, config.api_key).add_routes(app)
+    CognigyAPI(sandbox.state.cognigy, config, sandbox.trace_ids).add_routes(app)
     return app, sandbox
 
 
@@ -111,7 +120,9 @@ async def start_site(app: web.Application, sandbox: Sandbox, host: str, port: in
 
 
 @contextlib.asynccontextmanager
-async def run_sandbox(config: SandboxConfig | None = None) -> AsyncIterator[Sandbox]:
+async def run_sandbox(
+    config: SandboxConfig | None = None, *, clock: Clock | None = None
+) -> AsyncIterator[Sandbox]:
     """Serve a sandbox on ``config.host:config.port`` (default 127.0.0.1, ephemeral port).
 
     ::
@@ -119,7 +130,7 @@ async def run_sandbox(config: SandboxConfig | None = None) -> AsyncIterator[Sand
         async with run_sandbox(SandboxConfig(seed=1)) as sb:
             ...  # sb.bluejay_url, sb.cognigy_url, sb.api_key, sb.state, sb.counters
     """
-    app, sandbox = build_app(config)
+    app, sandbox = build_app(config, clock=clock)
     runner = await start_site(app, sandbox, sandbox.config.host, sandbox.config.port)
     try:
         yield sandbox

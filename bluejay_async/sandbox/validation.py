@@ -3,13 +3,13 @@
 FastAPI decodes the body with ``json.loads`` and validates the Python object against the
 endpoint's pydantic model, collecting every error: ``{"type", "loc", "msg", "input"}`` plus
 ``ctx`` where pydantic gives one. Lax mode coerces ``"17"``/``17.0``/``True`` to ``int`` and
-``"yes"``/``1`` to ``bool``, but never a number to ``str``. The schemas below are those of the
-Bluejay reference (models.json plus the documented ranges and formats).
+``"yes"``/``1`` to ``bool``, but never a number to ``str``. This module holds the checks and the
+model/union combinators; :mod:`.schemas` declares the Bluejay request bodies with them and
+:mod:`.body` reads the bytes they are checked against.
 """
 
 from __future__ import annotations
 
-import json
 import math
 import re
 import uuid
@@ -32,7 +32,8 @@ INVALID = _Invalid()
 Validator = Callable[[Any, Loc, Errors], Any]
 
 
-def _error(errors: Errors, type_: str, loc: Loc, msg: str, value: Any, **ctx: Any) -> _Invalid:
+def add_error(errors: Errors, type_: str, loc: Loc, msg: str, value: Any, **ctx: Any) -> _Invalid:
+    """Record one pydantic-style error; returns :data:`INVALID` for the caller to return."""
     err: JSON = {"type": type_, "loc": list(loc), "msg": msg, "input": value}
     if ctx:
         err["ctx"] = ctx
@@ -61,7 +62,7 @@ def string(value: Any, loc: Loc, errors: Errors) -> Any:
     """``str``: only strings (lax mode does not turn numbers into strings)."""
     if isinstance(value, str):
         return value
-    return _error(errors, "string_type", loc, "Input should be a valid string", value)
+    return add_error(errors, "string_type", loc, "Input should be a valid string", value)
 
 
 def _as_int(value: Any, loc: Loc, errors: Errors) -> Any:
@@ -71,10 +72,10 @@ def _as_int(value: Any, loc: Loc, errors: Errors) -> Any:
         return value
     if isinstance(value, float):
         if not math.isfinite(value):
-            return _error(errors, "finite_number", loc, "Input should be a finite number", value)
+            return add_error(errors, "finite_number", loc, "Input should be a finite number", value)
         if value.is_integer():
             return int(value)
-        return _error(
+        return add_error(
             errors,
             "int_from_float",
             loc,
@@ -85,14 +86,14 @@ def _as_int(value: Any, loc: Loc, errors: Errors) -> Any:
         text = value.strip()
         if _INT_RE.fullmatch(text):
             return int(text.split(".")[0])
-        return _error(
+        return add_error(
             errors,
             "int_parsing",
             loc,
             "Input should be a valid integer, unable to parse string as an integer",
             value,
         )
-    return _error(errors, "int_type", loc, "Input should be a valid integer", value)
+    return add_error(errors, "int_type", loc, "Input should be a valid integer", value)
 
 
 def integer(*, gt: int | None = None, ge: int | None = None, le: int | None = None) -> Validator:
@@ -103,11 +104,11 @@ def integer(*, gt: int | None = None, ge: int | None = None, le: int | None = No
         if number is INVALID:
             return INVALID
         if gt is not None and not number > gt:
-            return _error(
+            return add_error(
                 errors, "greater_than", loc, f"Input should be greater than {gt}", value, gt=gt
             )
         if ge is not None and not number >= ge:
-            return _error(
+            return add_error(
                 errors,
                 "greater_than_equal",
                 loc,
@@ -116,7 +117,7 @@ def integer(*, gt: int | None = None, ge: int | None = None, le: int | None = No
                 ge=ge,
             )
         if le is not None and not number <= le:
-            return _error(
+            return add_error(
                 errors,
                 "less_than_equal",
                 loc,
@@ -138,14 +139,14 @@ def boolean(value: Any, loc: Loc, errors: Errors) -> Any:
     if isinstance(value, str) and value.strip().lower() in _BOOL_STRINGS:
         return _BOOL_STRINGS[value.strip().lower()]
     if isinstance(value, (int, float, str)):
-        return _error(
+        return add_error(
             errors,
             "bool_parsing",
             loc,
             "Input should be a valid boolean, unable to interpret input",
             value,
         )
-    return _error(errors, "bool_type", loc, "Input should be a valid boolean", value)
+    return add_error(errors, "bool_type", loc, "Input should be a valid boolean", value)
 
 
 def _uuid_problem(text: str) -> str | None:
@@ -180,12 +181,12 @@ def _uuid_problem(text: str) -> str | None:
 def uuid_string(value: Any, loc: Loc, errors: Errors) -> Any:
     """``UUID``: returns the canonical lower-case hyphenated form."""
     if not isinstance(value, str):
-        return _error(
+        return add_error(
             errors, "uuid_type", loc, "UUID input should be a string, bytes or UUID object", value
         )
     problem = _uuid_problem(value)
     if problem is not None:
-        return _error(
+        return add_error(
             errors,
             "uuid_parsing",
             loc,
@@ -208,7 +209,7 @@ def literal(*values: str) -> Validator:
     def check(value: Any, loc: Loc, errors: Errors) -> Any:
         if isinstance(value, str) and value in values:
             return value
-        return _error(
+        return add_error(
             errors, "literal_error", loc, f"Input should be {expected}", value, expected=expected
         )
 
@@ -222,7 +223,9 @@ def enum(*values: str) -> Validator:
     def check(value: Any, loc: Loc, errors: Errors) -> Any:
         if isinstance(value, str) and value in values:
             return value
-        return _error(errors, "enum", loc, f"Input should be {expected}", value, expected=expected)
+        return add_error(
+            errors, "enum", loc, f"Input should be {expected}", value, expected=expected
+        )
 
     return check
 
@@ -236,7 +239,7 @@ def dictionary(value: Any, loc: Loc, errors: Errors) -> Any:
     """``Dict[str, Any]``."""
     if isinstance(value, dict):
         return value
-    return _error(errors, "dict_type", loc, "Input should be a valid dictionary", value)
+    return add_error(errors, "dict_type", loc, "Input should be a valid dictionary", value)
 
 
 def list_of(item: Validator) -> Validator:
@@ -244,7 +247,7 @@ def list_of(item: Validator) -> Validator:
 
     def check(value: Any, loc: Loc, errors: Errors) -> Any:
         if not isinstance(value, list):
-            return _error(errors, "list_type", loc, "Input should be a valid list", value)
+            return add_error(errors, "list_type", loc, "Input should be a valid list", value)
         out = [item(v, (*loc, i), errors) for i, v in enumerate(value)]
         return INVALID if any(v is INVALID for v in out) else out
 
@@ -273,7 +276,7 @@ class Model:
 
     def __call__(self, value: Any, loc: Loc, errors: Errors) -> Any:
         if not isinstance(value, dict):
-            return _error(
+            return add_error(
                 errors,
                 "model_attributes_type",
                 loc,
@@ -285,7 +288,7 @@ class Model:
         for f in self.fields:
             if f.name not in value:
                 if f.required:
-                    _error(errors, "missing", (*loc, f.name), "Field required", value)
+                    add_error(errors, "missing", (*loc, f.name), "Field required", value)
                     ok = False
                 out[f.name] = None  # what model_dump() gives for an unset optional field
                 continue
@@ -301,145 +304,56 @@ class Model:
         return out if ok else INVALID
 
 
-def _opt(name: str, check: Validator) -> Field:
+def optional(name: str, check: Validator) -> Field:
+    """An optional, nullable field (``OptionalNullable[T] = UNSET``)."""
     return Field(name, check)
 
 
-def _req(name: str, check: Validator) -> Field:
+def required(name: str, check: Validator) -> Field:
+    """A required, non-nullable field."""
     return Field(name, check, required=True, nullable=False)
 
 
-DIGITAL_HUMANS_SETTINGS = Model(
-    "DigitalHumansSettings",
-    (
-        _opt("default_name", string),
-        _opt("default_caller_number", string),
-        _opt("default_language", string),
-        _opt("default_background_noise", string),
-        _opt("first_message", string),
-        _opt("num_runs", integer()),
-    ),
-)
-
-_THRESHOLD = integer(ge=0, le=100)
-
-SIMULATION_REQUEST = Model(
-    "SimulationRequest",
-    (
-        _req("agent_id", string),
-        _opt("name", string),
-        _opt("description", string),
-        _opt("prompt_id", uuid_string),
-        _opt("knowledge_base_id", uuid_string),
-        _opt("sequential_calling", boolean),
-        _opt("max_concurrent", integer(gt=0, le=500)),
-        _opt("hangup_on_transfer", boolean),
-        _opt("max_call_duration", integer()),
-        _opt("max_call_duration_units", literal("minutes", "seconds")),
-        _opt("ringing_timeout", integer()),
-        _opt("digital_humans_settings", DIGITAL_HUMANS_SETTINGS),
-        _opt("selected_custom_metrics", list_of(uuid_string)),
-        _opt("custom_metrics_failing_threshold", _THRESHOLD),
-        _opt("custom_metrics_passing_threshold", _THRESHOLD),
-        _opt("runs_per_digital_human", integer()),
-        _opt("always_on", boolean),
-    ),
-)
-"""Body of ``POST /v1/create-simulation``."""
-
-EVENT = Model(
-    "Event",
-    (
-        _req("title", string),
-        _req("start_offset_ms", integer()),
-        _opt("description", string),
-        _opt("end_offset_ms", integer()),
-        _opt("tags", list_of(string)),
-        _opt("metadata", dictionary),
-    ),
-)
-
-TOOL_CALL = Model(
-    "ToolCall",
-    (
-        _req("name", string),
-        _req("start_offset_ms", integer()),
-        _opt("description", string),
-        _opt("parameters", dictionary),
-        _opt("output", any_value),
-    ),
-)
-
-TRANSCRIPT_ENTRY = Model(
-    "TranscriptEntryRequest",
-    (
-        _req("start_offset_ms", integer()),
-        _req("end_offset_ms", integer()),
-        _req("speaker", enum("AGENT", "USER")),
-        _req("utterance", string),
-        _opt("filler_utterance", boolean),
-    ),
-)
-
-UPDATE_SIMULATION_RESULT_REQUEST = Model(
-    "UpdateSimulationResultRequest",
-    (
-        _req("simulation_result_id", string),
-        _opt("events", list_of(EVENT)),
-        _opt("tool_calls", list_of(TOOL_CALL)),
-        _opt("recorded_transcript", list_of(TRANSCRIPT_ENTRY)),
-        _opt("tags", list_of(string)),
-        _opt("metadata", dictionary),
-        # Not in the endpoint docs, but the official SDK's tracing helper posts it.
-        _opt("trace_ids", list_of(string)),
-    ),
-)
-"""Body of ``POST /v1/update-simulation-result``."""
-
-
 @attrs.frozen
-class BodyError(Exception):
-    """The body could not be read at all: FastAPI's 400 (not a validation error)."""
+class Union:
+    """``Union[A, B, ...]`` of models in pydantic's smart mode.
 
-    detail: str
-
-
-def decode_body(raw: bytes, content_type: str | None, errors: Errors) -> Any:
-    """The request body as FastAPI hands it to validation.
-
-    No body -> ``missing``; bad JSON -> ``json_invalid`` at the decoder's position; a body
-    that is not declared as JSON is validated as a string (and so fails the model check).
+    The first member that validates wins; when none does, every member's errors are reported
+    with the member's name after the location prefix (``["body", "A", "field"]``).
     """
-    if not raw:
-        return _error(errors, "missing", ("body",), "Field required", None)
-    media = (content_type or "").split(";")[0].strip().lower()
-    if media and not (
-        media == "application/json"
-        or (media.startswith("application/") and media.endswith("+json"))
-    ):
-        return raw.decode("utf-8", "replace")
-    try:
-        return json.loads(raw)
-    except json.JSONDecodeError as exc:
-        errors.append(
-            {
-                "type": "json_invalid",
-                "loc": ["body", exc.pos],
-                "msg": "JSON decode error",
-                "input": {},
-                "ctx": {"error": exc.msg},
-            }
-        )
+
+    members: tuple[Model, ...]
+
+    def __call__(self, value: Any, loc: Loc, errors: Errors) -> Any:
+        collected: Errors = []
+        for member in self.members:
+            own: Errors = []
+            checked = member(value, loc, own)
+            if checked is not INVALID:
+                return checked
+            depth = len(loc)
+            for err in own:
+                err["loc"] = [*err["loc"][:depth], member.name, *err["loc"][depth:]]
+            collected.extend(own)
+        errors.extend(collected)
         return INVALID
-    except UnicodeDecodeError as exc:
-        raise BodyError("There was an error parsing the body") from exc
 
 
-def validate_body(raw: bytes, content_type: str | None, model: Model) -> tuple[Any, Errors]:
-    """Decode and validate a request body: ``(value, [])`` or ``(INVALID, errors)``."""
-    errors: Errors = []
-    body = decode_body(raw, content_type, errors)
-    if body is INVALID:
-        return INVALID, errors
-    value = model(body, ("body",), errors)
-    return value, errors
+def exactly_one(first: str, second: str, check: Validator) -> Validator:
+    """Refuse an object giving both ``first`` and ``second`` (a ``model_validator`` error).
+
+    FastAPI encodes the ``ValueError`` in ``ctx`` as an empty object, so ``ctx`` is
+    ``{"error": {}}`` here too.
+    """
+    problem = f"give exactly one of {first} or {second}, not both"
+
+    def validate(value: Any, loc: Loc, errors: Errors) -> Any:
+        if (
+            isinstance(value, dict)
+            and value.get(first) is not None
+            and value.get(second) is not None
+        ):
+            return add_error(errors, "value_error", loc, f"Value error, {problem}", value, error={})
+        return check(value, loc, errors)
+
+    return validate

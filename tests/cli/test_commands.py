@@ -151,12 +151,12 @@ async def test_flags_win_over_the_environment(sandbox: Sandbox) -> None:
 @pytest.mark.parametrize(
     ("args", "message"),
     [
-        (["runs"], "the following arguments are required: SIMULATION_ID"),
-        (["runs", "1", "--json", "--jsonl"], "not allowed with argument"),
+        (["runs"], "error: SIMULATION_ID is required; see bluejay-async runs --help"),
+        (["runs", "1", "--json", "--jsonl"], "error: --jsonl and --json cannot be used together"),
         (["runs", "1", "--sandbox-faults", "flaky"], "error: --sandbox-faults needs --sandbox"),
         (["runs", "1", "--sandbox", "--base-url", "http://127.0.0.1:9"], "cannot be used"),
-        (["export", "1", "--out", "x.jsonl", "--concurrency", "0"], "expected 1 or more"),
-        (["results", "", "--sandbox"], "error: run_id must not be empty"),
+        (["export", "1", "--out", "x.jsonl", "--concurrency", "0"], "--concurrency must be 1 or"),
+        (["results", "", "--sandbox"], "error: RUN_ID must not be empty"),
     ],
 )
 async def test_usage_errors_exit_2_without_a_traceback(args: list[str], message: str) -> None:

@@ -190,10 +190,13 @@ async def test_resume_refuses_a_file_of_another_simulation(
     assert out.read_bytes() == before
 
 
-async def test_an_unwritable_output_is_one_error_line(sandbox: Sandbox, tmp_path: Path) -> None:
+async def test_an_unwritable_output_is_an_input_error_before_any_request(
+    sandbox: Sandbox, tmp_path: Path
+) -> None:
     out = tmp_path / "missing-dir" / "results.jsonl"
 
     done = await run_cli("export", "1", "--out", str(out), env=sandbox_env(sandbox))
 
-    assert done.code == 1
-    assert done.error_lines == [f"error: {out}.part: No such file or directory"]
+    assert done.code == 2
+    assert done.error_lines == [f"error: --out {out}: No such file or directory ({out}.part)"]
+    assert sum(sandbox.counters.requests.values()) == 0

@@ -189,15 +189,15 @@ async def test_results_retrieve(server: ScriptedServer, bj: BluejayClient) -> No
     assert res.simulation_results[0].events[1].start_offset_ms == 1000
 
 
-async def test_results_update_sends_only_the_result_id_by_default(
+async def test_results_update_sends_only_what_is_passed(
     server: ScriptedServer, bj: BluejayClient
 ) -> None:
     server.script("POST", UPDATE, Reply(json={"status": "success", "message": None}))
 
-    ack = await bj.results.update("res-1")
+    ack = await bj.results.update("res-1", tags=["vip"])
 
     assert ack == ResultUpdated(status="success", message=None)
-    assert sent_json(server) == {"simulation_result_id": "res-1"}
+    assert sent_json(server) == {"simulation_result_id": "res-1", "tags": ["vip"]}
     assert server.requests[0].headers["Content-Type"] == "application/json"
 
 

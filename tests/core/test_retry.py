@@ -435,7 +435,7 @@ async def test_post_is_not_retried_after_a_dropped_connection(
     server.script("POST", UPDATE, Reply(drop=True), Reply(json={}))
 
     with pytest.raises(APIConnectionError):
-        await bj.results.update("r")
+        await bj.results.update("r", tags=["x"])
 
     assert server.count("POST", UPDATE) == 1
 

@@ -110,6 +110,21 @@ async def test_create_refuses_bad_arguments_before_sending(
     assert server.requests == []
 
 
+async def test_a_bad_settings_field_is_named_by_its_own_path(
+    server: ScriptedServer, bj: BluejayClient
+) -> None:
+    settings = record(DigitalHumansSettings, num_runs="two")
+
+    with pytest.raises(InvalidRequestError) as info:
+        await bj.simulations.create("agent", digital_humans_settings=settings)
+
+    assert str(info.value) == (
+        "invalid DigitalHumansSettings: digital_humans_settings.num_runs: "
+        "expected an integer, got string 'two'"
+    )
+    assert server.requests == []
+
+
 @pytest.mark.parametrize("agent_id", ["", "  ", None, 5, b"agent"])
 async def test_create_needs_a_non_empty_agent_id(
     server: ScriptedServer, bj: BluejayClient, agent_id: Any
@@ -149,10 +164,10 @@ BAD_UPDATES: list[tuple[dict[str, Any], str]] = [
     ({"events": "events"}, "events"),
     ({"events": {"title": "t"}}, "events"),
     ({"events": 5}, "events"),
-    ({"events": [{"title": "t", "start_offset_ms": 0}]}, r"events\[0\] must be a Event"),
+    ({"events": [{"title": "t", "start_offset_ms": 0}]}, r"events\[0\] must be an Event, got dict"),
     (
         {"events": [Event(title="t", start_offset_ms=0), ToolCall(name="n", start_offset_ms=0)]},
-        r"events\[1\] must be a Event",
+        r"events\[1\] must be an Event, got ToolCall",
     ),
     (
         {"events": [record(Event, title=1, start_offset_ms=0)]},
@@ -202,6 +217,7 @@ BAD_UPDATES: list[tuple[dict[str, Any], str]] = [
         {"recorded_transcript": [entry(end_offset_ms=1.5)]},
         r"recorded_transcript\[0\]\.end_offset_ms: expected an integer",
     ),
+    ({}, "^nothing to update: pass events, tool_calls, recorded_transcript, tags or metadata"),
     ({"tags": "vip"}, "tags must be a list"),
     ({"tags": 5}, "tags must be a list"),
     ({"tags": {"a": 1}}, "tags must be a list"),
@@ -228,10 +244,12 @@ async def test_update_refuses_bad_arguments_before_sending(
 def test_check_helpers_directly() -> None:
     assert check_str("", "x", allow_empty=True) == ""
     assert check_int(5, "n", minimum=5, maximum=5) == 5
-    with pytest.raises(InvalidRequestError, match=r"n must be in -inf\.\.3, got 4"):
+    with pytest.raises(InvalidRequestError, match=r"^n must be 3 or less, got 4$"):
         check_int(4, "n", maximum=3)
-    with pytest.raises(InvalidRequestError, match=r"n must be in 1\.\.inf, got 0"):
+    with pytest.raises(InvalidRequestError, match=r"^n must be 1 or more, got 0$"):
         check_int(0, "n", minimum=1)
+    with pytest.raises(InvalidRequestError, match=r"^n must be in 1\.\.3, got 4$"):
+        check_int(4, "n", minimum=1, maximum=3)
     assert check_bool(False, "b") is False
     assert check_choice("a", "c", ("a", "b")) == "a"
     with pytest.raises(InvalidRequestError, match="must be one of 'a', 'b'"):

@@ -80,3 +80,27 @@ def check_shape(obj: Any, table: Mapping[str, tuple[tuple[type, ...], bool]], wh
         value = obj[field]
         ok = isinstance(value, types) and not (isinstance(value, bool) and bool not in types)
         assert ok, f"{where}.{field}: {value!r} is not one of {types}"
+
+
+async def queue(http: aiohttp.ClientSession, sb: Sandbox, body: Any) -> tuple[int, Any]:
+    """``POST /v1/queue-simulation-run`` with the sandbox's key."""
+    return await post(http, f"{sb.bluejay_url}/v1/queue-simulation-run", body, key(sb))
+
+
+async def retrieve(http: aiohttp.ClientSession, sb: Sandbox, run_id: str | int) -> Any:
+    """The retrieve-simulation-results body of ``run_id`` (asserting a 200)."""
+    status, body = await get(
+        http, f"{sb.bluejay_url}/v1/retrieve-simulation-results/{run_id}", key(sb)
+    )
+    assert status == 200, body
+    return body
+
+
+async def run_rows(http: aiohttp.ClientSession, sb: Sandbox, simulation_id: int) -> list[Any]:
+    """The get-simulation-runs rows of ``simulation_id`` (asserting a 200)."""
+    status, body = await get(
+        http, f"{sb.bluejay_url}/v1/get-simulation-runs/{simulation_id}", key(sb)
+    )
+    assert status == 200, body
+    rows: list[Any] = body["simulation_runs"]
+    return rows

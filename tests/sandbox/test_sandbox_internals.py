@@ -6,7 +6,8 @@ import pytest
 
 from bluejay_async.sandbox import SandboxConfig, SandboxState, build_app
 from bluejay_async.sandbox.cognigy_api import CursorCodec, Ordered, QueryError
-from bluejay_async.sandbox.validation import SIMULATION_REQUEST, _uuid_problem
+from bluejay_async.sandbox.schemas import SIMULATION_REQUEST
+from bluejay_async.sandbox.validation import _uuid_problem
 
 
 def test_default_layout() -> None:
