@@ -42,7 +42,7 @@ def test_help_loads_neither_aiohttp_nor_the_sandbox_server_nor_asyncio() -> None
     loaded = _modules_after(code)
 
     assert "bluejay_async.cli.judge_options" in loaded  # the parser was really built
-    assert not loaded & {*HEAVY, "aiohttp", "asyncio", "bluejay_async.report"}
+    assert not loaded & {*HEAVY, "aiohttp", "asyncio", "bluejay_async.report", "tenacity"}
 
 
 def test_making_a_client_loads_aiohttp_but_not_the_sandbox() -> None:

@@ -36,10 +36,10 @@ import attrs
 from bluejay_async.cli.errors import UsageError
 from bluejay_async.cli.parser import positive_float, positive_int
 from bluejay_async.core.errors import ConfigurationError
-from bluejay_async.core.retry import RetryPolicy
 
 if TYPE_CHECKING:
     from bluejay_async import BluejayClient
+    from bluejay_async.core.retry import RetryPolicy
     from cognigy_async import CognigyClient
 
 __all__ = [
@@ -161,7 +161,7 @@ class Settings:
     sandbox_run_seconds: float | None = None
     sandbox_goal_success_rate: float | None = None
     timeout: float = 30.0
-    retry: RetryPolicy = attrs.field(factory=RetryPolicy)
+    retry: RetryPolicy = attrs.field(factory=lambda: _retry_policy(3))
 
 
 def _pick(
@@ -245,8 +245,15 @@ def resolve_settings(
         sandbox_run_seconds=run_seconds,
         sandbox_goal_success_rate=goal_rate,
         timeout=getattr(args, "timeout", 30.0),
-        retry=RetryPolicy(max_attempts=getattr(args, "max_attempts", 3)),
+        retry=_retry_policy(getattr(args, "max_attempts", 3)),
     )
+
+
+def _retry_policy(max_attempts: int) -> RetryPolicy:
+    # Imported here: the retry module loads tenacity, which ``--help`` does not need.
+    from bluejay_async.core.retry import RetryPolicy
+
+    return RetryPolicy(max_attempts=max_attempts)
 
 
 @attrs.frozen(kw_only=True)
