@@ -139,6 +139,7 @@ def test_the_whole_run_object_in_snake_case() -> None:
     assert run.created_at == datetime(2025, 1, 1, tzinfo=timezone.utc)
     assert run.expires_at == datetime(2025, 1, 31, tzinfo=timezone.utc)
     assert run.duration == 4200
+    assert page.pagination is not None
     assert page.pagination.has_next is False
     assert page.pagination.next is None
 
@@ -151,7 +152,7 @@ def test_records_are_frozen_slotted_and_keyword_only() -> None:
     with pytest.raises(attrs.exceptions.FrozenInstanceError):
         run.id = "x"  # type: ignore[misc]
     with pytest.raises(TypeError):
-        SuccessRate(1.0)  # type: ignore[misc]
+        SuccessRate(1.0)  # type: ignore[call-arg]
 
 
 def test_unstructure_renames_back_to_camel_case_and_millis() -> None:

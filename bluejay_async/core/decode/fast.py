@@ -11,8 +11,9 @@ msgspec reads two kinds of record:
 * records whose JSON names are their attribute names and whose timestamps are ISO-8601 strings
   (all of Bluejay's) it builds directly, through their own annotations;
 * the others (camelCase names, epoch-millisecond timestamps: Cognigy's) it first decodes into a
-  mirror, a ``msgspec.Struct`` generated from the record with the JSON names and a stand-in
-  type for each epoch-millisecond field, then converts into the records with
+  mirror, a ``msgspec.Struct`` generated from the record with the JSON names (an
+  epoch-millisecond field is read as an integer and turned into its ``datetime`` by the
+  mirror's ``__post_init__``), then converts into the records with
   ``msgspec.convert(..., from_attributes=True)``. Both steps run in msgspec's C code.
 
 Records msgspec cannot build (a ``Factory(takes_self=True)`` default, a recursive record that
@@ -21,7 +22,6 @@ needs a mirror) get no decoder: they always take the pure path.
 
 from __future__ import annotations
 
-import abc
 import types
 import typing
 from collections.abc import Callable
@@ -93,22 +93,41 @@ def _union_members(t: Any) -> tuple[Any, ...]:
     return get_args(t) if get_origin(t) in (typing.Union, types.UnionType) else ()
 
 
-class _EpochMillis(abc.ABC):  # noqa: B024 - a marker type, nothing to implement
-    """Where a record has an epoch-millisecond ``datetime``, its mirror has this type: msgspec
-    hands the JSON value to :func:`_dec_hook`, which returns the ``datetime`` (registered as a
-    virtual subclass so that msgspec accepts it as the result)."""
-
-
-_EpochMillis.register(datetime)
-
-
-def _dec_hook(t: Any, value: Any) -> Any:
-    if t is _EpochMillis:
-        return epoch_millis(value)  # TypeError or ValueError: msgspec refuses the body
-    raise NotImplementedError(f"no msgspec decoding for {t!r}")  # pragma: no cover
-
-
 _AWARE = msgspec.Meta(tz=True) if AVAILABLE else None
+
+
+def _is_epoch_millis(t: Any) -> bool:
+    """``Annotated[datetime, EPOCH_MILLIS]``, or that or ``None``."""
+    members = [m for m in _union_members(t) if m is not type(None)] or [t]
+    return len(members) == 1 and (
+        get_origin(members[0]) is Annotated
+        and any(m is EPOCH_MILLIS for m in members[0].__metadata__)
+    )
+
+
+def _millis_to_datetimes(names: tuple[str, ...]) -> Callable[[Any], None]:
+    """The ``__post_init__`` of a mirror with epoch-millisecond fields: msgspec reads them as
+    integers (no bool, no float), this turns each into its ``datetime``. A value out of range
+    raises ``ValueError``, which makes msgspec refuse the body. (Where the record's field is
+    required, ``None`` is refused as the pure path refuses it.)"""
+    force_setattr = msgspec.structs.force_setattr
+    if len(names) == 1:  # a Turn: one call per turn of every run
+        (only,) = names
+
+        def post_init_one(self: Any) -> None:
+            value = getattr(self, only)
+            if value is not None:
+                force_setattr(self, only, epoch_millis(value))
+
+        return post_init_one
+
+    def post_init(self: Any) -> None:
+        for name in names:
+            value = getattr(self, name)
+            if value is not None:
+                force_setattr(self, name, epoch_millis(value))
+
+    return post_init
 
 
 def _annotated(t: Any, metadata: list[Any]) -> Any:
@@ -123,8 +142,7 @@ def _build(into: Any) -> Decode | None:
     try:
         if reads_directly(into):
             return typing.cast(Decode, msgspec.json.Decoder(into).decode)
-        wire = _Mirrors().wire(into)
-        parse = msgspec.json.Decoder(wire, dec_hook=_dec_hook).decode
+        parse = msgspec.json.Decoder(_Mirrors().wire(into)).decode
     except (_Unsupported, TypeError, ValueError, NotImplementedError):
         return None
     convert = msgspec.convert
@@ -148,7 +166,7 @@ class _Mirrors:
         if origin is Annotated:
             inner, *metadata = get_args(t)
             if any(m is EPOCH_MILLIS for m in metadata):
-                return _EpochMillis
+                raise _Unsupported("epoch milliseconds outside a record field")
             kept = [m for m in metadata if isinstance(m, msgspec.Meta)]
             if inner is datetime:  # an aware timestamp, however it is annotated
                 return _annotated(datetime, [*(m for m in kept if m.tz is None), _AWARE])
@@ -171,8 +189,13 @@ class _Mirrors:
         self._making.add(cls)
         hints = typing.get_type_hints(cls, include_extras=True)
         fields: list[Any] = []
+        millis = []
         for a in attrs.fields(cls):
-            wire = self.wire(hints[a.name])
+            if _is_epoch_millis(hints[a.name]):
+                millis.append(a.name)
+                wire: Any = int | None
+            else:
+                wire = self.wire(hints[a.name])
             if a.default is attrs.NOTHING:
                 fields.append((a.name, wire))
             elif isinstance(a.default, attrs.Factory):  # type: ignore[arg-type]
@@ -182,8 +205,14 @@ class _Mirrors:
             else:
                 fields.append((a.name, wire, a.default))
         renames = {a.name: json_name(cls, a.name) for a in attrs.fields(cls)}
+        namespace = {"__post_init__": _millis_to_datetimes(tuple(millis))} if millis else None
         self._made[cls] = msgspec.defstruct(
-            f"{cls.__name__}Wire", fields, kw_only=True, rename=renames, module=__name__
+            f"{cls.__name__}Wire",
+            fields,
+            kw_only=True,
+            rename=renames,
+            namespace=namespace,
+            module=__name__,
         )
         self._making.discard(cls)
         return self._made[cls]

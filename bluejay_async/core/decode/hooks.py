@@ -56,6 +56,16 @@ def _is_str_dict(t: Any) -> bool:
     return get_origin(t) is dict and get_args(t)[:1] == (str,)
 
 
+def _exact_class(t: Any) -> type | None:
+    """The class a JSON value of type ``t`` already has when its hook hands it back unchanged
+    (a scalar, or a ``dict[str, Any]``), else ``None``."""
+    if t in (int, float, str, bool):
+        return typing.cast(type, t)
+    if _is_str_dict(t) and get_args(t)[1:] == (Any,):
+        return dict
+    return None
+
+
 def _renames(cls: type) -> dict[str, Any]:
     return {
         a.name: override(rename=json_name(cls, a.name))
@@ -93,14 +103,15 @@ def build_converter(*, detailed: bool) -> cattrs.Converter:
         if get_origin(inner_type) is list:
             return inner  # a JsonList field: its list hook reads null as [] already
 
-        if inner_type in (int, float, str, bool):
-            # The scalar hooks return a value of exactly their class unchanged: skip the call.
-            def structure_optional_scalar(value: Any, _: Any) -> Any:
-                if value is None or value.__class__ is inner_type:
+        exact = _exact_class(inner_type)
+        if exact is not None:
+            # Its hook returns a value of exactly this class unchanged: skip the call.
+            def structure_optional_exact(value: Any, _: Any) -> Any:
+                if value is None or value.__class__ is exact:
                     return value
                 return inner(value, inner_type)
 
-            return structure_optional_scalar
+            return structure_optional_exact
 
         def structure_optional(value: Any, _: Any) -> Any:
             return None if value is None else inner(value, inner_type)
@@ -155,6 +166,11 @@ def build_converter(*, detailed: bool) -> cattrs.Converter:
         generated: Hook = make_dict_structure_fn(
             cls, conv, _cattrs_detailed_validation=detailed, **_renames(cls)
         )
+
+        if not detailed and any(a.default is attrs.NOTHING for a in attrs.fields(cls)):
+            # Reading a required key fails on anything but an object; the explaining converter
+            # words the error.
+            return generated
 
         def structure_record(value: Any, t: Any) -> Any:
             # Without it a record whose fields are all optional would read [] or "" as itself.

@@ -35,6 +35,7 @@ __all__ = [
 ]
 
 EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)
+_MILLISECOND = timedelta(milliseconds=1)
 _TIMESTAMP = re.compile(
     r"(\d{4})-(\d{2})-(\d{2})[Tt ](\d{2}):(\d{2}):(\d{2})(?:\.(\d+))?"
     r"(?:([Zz])|([+-])(\d{2}):?(\d{2}))?",
@@ -157,7 +158,7 @@ def epoch_millis(value: Any) -> datetime:
     if value.__class__ is not int:
         raise mismatch("an integer timestamp in milliseconds", value)
     try:
-        return EPOCH + timedelta(milliseconds=value)
+        return EPOCH + _MILLISECOND * value  # several times faster than timedelta(milliseconds=)
     except OverflowError:
         raise ValueError(
             f"timestamp {value} ms is outside the datetime range (years 1 to 9999)"
