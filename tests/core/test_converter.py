@@ -618,13 +618,16 @@ def test_generated_hooks_pass_private_fields_by_alias_and_keep_each_hooks_result
         ({"_secret": "s", "count": True}, "expected an integer, got boolean"),
         ({"_secret": "s", "extra": []}, "expected an object, got array"),
         ({"_secret": 1}, "expected a string, got integer"),
-        ("text", "expected an object, got string"),
-        ([], "expected an object, got array"),
     ):
         with pytest.raises(TypeError, match=problem):
             conv.converter.structure(bad, _Aliased)
     with pytest.raises(KeyError):
         conv.converter.structure({}, _Aliased)
+    for not_an_object, kind in (("_secret", "string"), (["_secret"], "array"), (None, "null")):
+        with pytest.raises(TypeError):  # worded by the explaining converter, below
+            conv.converter.structure(not_an_object, _Aliased)
+        with pytest.raises(ResponseDecodeError, match=f"\\$: expected an object, got {kind}"):
+            structure(not_an_object, _Aliased)
 
 
 @attrs.frozen
