@@ -14,6 +14,7 @@ import types
 import typing
 from collections.abc import Callable
 from datetime import datetime
+from itertools import repeat
 from typing import Annotated, Any, get_args, get_origin
 
 import attrs
@@ -123,13 +124,17 @@ def build_converter(*, detailed: bool) -> cattrs.Converter:
         if not detailed:
             item_type = get_args(t)[0] if get_args(t) else Any
             item = conv.get_structure_hook(item_type)
+            exact = _exact_class(item_type)
 
             def structure_list_fast(value: Any, _: Any) -> list[Any]:
                 if value is None:
                     return []
                 if value.__class__ is not list:
                     raise s.mismatch("an array", value)
-                return [item(v, item_type) for v in value]
+                if exact is not None and all(v.__class__ is exact for v in value):
+                    return value[:]  # list[str] and the like: nothing to convert
+                # map() runs the loop in C: no comprehension frame per list.
+                return list(map(item, value, repeat(item_type, len(value))))
 
             return structure_list_fast
 
