@@ -146,6 +146,7 @@ def main(argv: Sequence[str] | None = None) -> None:
     parser.add_argument("--pages", type=int, default=10, help="Cognigy pages of 100 runs")
     parser.add_argument("--budget", type=float, default=0.5, help="CPU seconds per row and round")
     args = parser.parse_args(argv)
+    default = converter.decoder_backend()  # before any row changes it
 
     from bluejay.models import SimulationResultsResponse
 
@@ -156,7 +157,6 @@ def main(argv: Sequence[str] | None = None) -> None:
     for bodies, into in ((docs, SimulationResults), (full, SimulationResults), (pages, RunsPage)):
         _check_same_records(bodies, into)
 
-    default = converter.decoder_backend()
     print(f"python {sys.version.split()[0]}; decoder backend by default: {default}")
     results = [
         ("json.loads (dicts)", json.loads),
