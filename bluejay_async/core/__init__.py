@@ -8,7 +8,8 @@ One place for each job:
   how long to wait, when to give up);
 - :mod:`~bluejay_async.core.errors`: the exception tree (public as :mod:`bluejay_async.errors`);
 - :mod:`~bluejay_async.core.codec`: JSON bytes in and out;
-- :mod:`~bluejay_async.core.converter`: JSON to records and back (the decode path);
+- :mod:`~bluejay_async.core.converter`: JSON to records and back (the decode path), one job
+  per module in :mod:`~bluejay_async.core.decode` (parse, hooks, pure, fast, explain);
 - :mod:`~bluejay_async.core.markers`: annotations records use to say how a field is encoded;
 - :mod:`~bluejay_async.core.validation`: argument checks made before anything is sent;
 - :mod:`~bluejay_async.core.bulk` and :mod:`~bluejay_async.core.adaptive`: many requests at once,
