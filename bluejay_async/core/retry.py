@@ -1,17 +1,26 @@
 """When to retry a request and how long to wait: the SDK's single retry decision.
 
-:class:`RetryPolicy` is plain configuration. :func:`should_retry` and :func:`retry_delay` are the
-decision, as pure functions of the failed attempt, so they read top to bottom and test without a
-network. :meth:`RetryPolicy.retrying` wires them into ``tenacity``.
+:class:`RetryPolicy` holds the budget (attempts, deadline, waits) and makes the decision, as
+pure methods of the failed attempt and the time, so it reads top to bottom and tests without a
+network or a clock. Both retry loops read it: :meth:`RetryPolicy.call` (one call, its attempts
+one after another) and the bulk re-queue loop of :mod:`bluejay_async.core.bulk` (which keeps a
+key waiting out its ``Retry-After`` off the window). :meth:`RetryPolicy.retrying` offers the same
+policy as a ``tenacity`` object, for code of yours.
+
+Time goes through a :class:`Clock` (``now`` and ``sleep``): a test passes one that records the
+waits instead of sleeping them.
 """
 
 from __future__ import annotations
 
+import asyncio
+import itertools
 import random
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Awaitable, Callable, Mapping
 from datetime import timezone
 from email.utils import parsedate_to_datetime
+from typing import TypeVar
 
 import attrs
 import tenacity
@@ -22,17 +31,22 @@ from bluejay_async.core.errors import (
     APITimeoutError,
     InvalidRequestError,
     RateLimitError,
+    RedirectError,
     ResponseDecodeError,
+    ResponseTooLargeError,
 )
 
 __all__ = [
     "RETRYABLE_STATUSES",
+    "Clock",
     "ConnectionNotEstablished",
     "RetryPolicy",
     "parse_retry_after",
     "retry_delay",
     "should_retry",
 ]
+
+R = TypeVar("R")
 
 RETRYABLE_STATUSES = frozenset({408, 429, 500, 502, 503, 504})
 
@@ -76,9 +90,36 @@ def _at_least_one(_: object, attribute: attrs.Attribute[int], value: int) -> Non
         )
 
 
+def _jitter() -> float:
+    return random.random()  # looked up at each call, so a test may seed or replace it
+
+
+@attrs.frozen(kw_only=True)
+class Clock:
+    """Where the retry loops read the time and wait: ``now()`` in seconds (monotonic),
+    ``await sleep(seconds)``, and ``random()`` in ``[0, 1)`` for the backoff's jitter.
+
+    The default is the real time; a test passes ``Clock(sleep=record)`` to see the waits."""
+
+    now: Callable[[], float] = time.monotonic
+    sleep: Callable[[float], Awaitable[None]] = asyncio.sleep
+    random: Callable[[], float] = _jitter
+
+
 @attrs.frozen(kw_only=True)
 class RetryPolicy:
     """How failed requests are retried.
+
+    Attempts are bounded, in every path: one call (``results.retrieve``, ``runs.list``, ...)
+    sends a request at most ``max_attempts`` times, redirects within one attempt aside; a bulk
+    fetch (``retrieve_many``) sends each key at most ``max_attempts`` times too, throttled
+    attempts included. No new attempt starts once the ``deadline`` (counted from the call's,
+    or the key's, first attempt) would be passed, and each attempt's timeout is cut to what is
+    left of it.
+
+    Retried: connection errors, timeouts, a body cut off in transit, and the statuses 408, 429,
+    500, 502, 503 and 504 (see :meth:`retryable`). Never retried: other statuses, a body too
+    large or of the wrong shape, a redirect that is refused, a closed client.
 
     Args:
         max_attempts: total attempts per request, the first included; ``1`` disables retries.
@@ -101,28 +142,128 @@ class RetryPolicy:
     deadline: float | None = attrs.field(default=None, validator=_positive_or_none)
     retry_non_idempotent: bool = attrs.field(default=False, validator=_boolean)
 
+    # --- the decision -----------------------------------------------------------------------
+
+    def retryable(self, error: BaseException, *, idempotent: bool = True) -> bool:
+        """Whether ``error`` is a failure worth another attempt, budget aside."""
+        return should_retry(error, policy=self, idempotent=idempotent)
+
+    def delay_for(
+        self, error: BaseException | None, *, attempt: int, rand: Callable[[], float] = _jitter
+    ) -> float:
+        """Seconds to wait after failed attempt number ``attempt`` (1-based): the server's
+        ``Retry-After`` when it sent one (up to ``retry_after_max``), else exponential backoff
+        with full jitter (``rand()`` in ``[0, 1)`` scales the window)."""
+        return retry_delay(error, attempt=attempt, policy=self, rand=rand)
+
+    def remaining(self, started: float, now: float) -> float | None:
+        """Seconds left of the ``deadline`` for a call whose first attempt began at ``started``
+        (never below a millisecond; ``None`` without a deadline). An attempt's timeout is cut
+        to it."""
+        if self.deadline is None:
+            return None
+        return max(0.001, self.deadline - (now - started))
+
+    def should_retry(
+        self,
+        error: BaseException,
+        *,
+        attempt: int,
+        started: float,
+        now: float,
+        idempotent: bool = True,
+    ) -> bool:
+        """Whether attempt number ``attempt`` (1-based), which failed with ``error``, may be
+        followed by another: the attempts are not spent, the deadline is not passed, and the
+        failure is :meth:`retryable`. ``started`` and ``now`` are on the same clock."""
+        if attempt >= self.max_attempts:
+            return False
+        if self.deadline is not None and now - started >= self.deadline:
+            return False
+        return self.retryable(error, idempotent=idempotent)
+
+    def next_delay(
+        self,
+        error: BaseException,
+        *,
+        attempt: int,
+        started: float,
+        now: float,
+        idempotent: bool = True,
+        rand: Callable[[], float] = _jitter,
+    ) -> float | None:
+        """The whole decision after a failed attempt: the seconds to wait before the next
+        one, or ``None`` when ``error`` is final (:meth:`should_retry` says no, or the wait
+        would end past the deadline)."""
+        if not self.should_retry(
+            error, attempt=attempt, started=started, now=now, idempotent=idempotent
+        ):
+            return None
+        delay = self.delay_for(error, attempt=attempt, rand=rand)
+        if self.deadline is not None and now - started + delay >= self.deadline:
+            return None
+        return delay
+
+    # --- the loop of one call ----------------------------------------------------------------
+
+    async def call(
+        self,
+        attempt: Callable[[int, float], Awaitable[R]],
+        *,
+        idempotent: bool,
+        clock: Clock | None = None,
+    ) -> R:
+        """Run ``attempt(number, started)`` until it succeeds or :meth:`next_delay` says stop.
+
+        ``number`` counts from 1; ``started`` is when the first attempt began, on ``clock``.
+        The last error is raised as it is.
+        """
+        clock = clock or _REAL_TIME
+        started = clock.now()
+        for number in itertools.count(1):
+            try:
+                return await attempt(number, started)
+            except Exception as error:
+                delay = self.next_delay(
+                    error,
+                    attempt=number,
+                    started=started,
+                    now=clock.now(),
+                    idempotent=idempotent,
+                    rand=clock.random,
+                )
+                if delay is None:
+                    raise
+            await clock.sleep(delay)
+        raise AssertionError("unreachable")  # pragma: no cover - itertools.count never ends
+
     def retrying(
         self, *, idempotent: bool, rng: random.Random | None = None
     ) -> tenacity.AsyncRetrying:
-        """A ``tenacity.AsyncRetrying`` that applies this policy to one call."""
-        jitter = rng or random
+        """This policy as a ``tenacity.AsyncRetrying``, for code of yours around the SDK."""
+        jitter = rng.random if rng is not None else _jitter
         stop: tenacity.stop.stop_base = tenacity.stop_after_attempt(self.max_attempts)
         if self.deadline is not None:
             stop = stop | tenacity.stop_before_delay(self.deadline)
 
         def decide(state: tenacity.RetryCallState) -> bool:
             exc = state.outcome.exception() if state.outcome else None
-            return exc is not None and should_retry(exc, policy=self, idempotent=idempotent)
+            return exc is not None and self.retryable(exc, idempotent=idempotent)
 
         def wait(state: tenacity.RetryCallState) -> float:
             exc = state.outcome.exception() if state.outcome else None
-            return retry_delay(exc, attempt=state.attempt_number, policy=self, rand=jitter.random)
+            return self.delay_for(exc, attempt=state.attempt_number, rand=jitter)
 
         return tenacity.AsyncRetrying(stop=stop, retry=decide, wait=wait, reraise=True)
 
 
+_REAL_TIME = Clock()
+
+
 def should_retry(exc: BaseException, *, policy: RetryPolicy, idempotent: bool) -> bool:
-    """Whether a failed attempt may be tried again under ``policy``."""
+    """Whether a failed attempt may be tried again under ``policy`` (its budget aside)."""
+    if isinstance(exc, (RedirectError, ResponseTooLargeError)):
+        return False  # the same answer would come back
     if isinstance(exc, ConnectionNotEstablished):
         return True
     if isinstance(exc, APIStatusError):
@@ -145,7 +286,7 @@ def retry_delay(
     *,
     attempt: int,
     policy: RetryPolicy,
-    rand: Callable[[], float] = random.random,
+    rand: Callable[[], float] = _jitter,
 ) -> float:
     """Seconds to wait after failed attempt number ``attempt`` (1-based).
 
