@@ -38,6 +38,12 @@ from bluejay_async.core.errors import (
     InvalidRequestError,
     status_error_from_response,
 )
+from bluejay_async.core.options import (
+    Timeout,
+    check_positive_int,
+    check_retry,
+    resolve_timeout,
+)
 from bluejay_async.core.pool import Pool, closed_error
 from bluejay_async.core.redirects import (
     IDEMPOTENT_METHODS,
@@ -49,12 +55,9 @@ from bluejay_async.core.redirects import (
 from bluejay_async.core.retry import Clock, ConnectionNotEstablished, RetryPolicy, parse_retry_after
 from bluejay_async.core.urls import check_base_url, check_params
 
-__all__ = ["Decoder", "Timeout", "Transport", "resolve_timeout"]
+__all__ = ["Decoder", "Timeout", "Transport", "connection_failure", "resolve_timeout"]
 
 T = TypeVar("T")
-
-Timeout = float | aiohttp.ClientTimeout
-"""A timeout: total seconds per attempt, or an ``aiohttp.ClientTimeout`` for finer control."""
 
 _USER_AGENT = (
     f"bluejay-cognigy-async/{__version__} python/{platform.python_version()} "
@@ -72,34 +75,6 @@ class Decoder(Protocol):
 
 class _ConnectTimeout(ConnectionNotEstablished, APITimeoutError):
     """Timed out while connecting: the server never saw the request."""
-
-
-def resolve_timeout(timeout: Timeout) -> aiohttp.ClientTimeout:
-    """Normalise a timeout argument, rejecting nonsense before any request is made."""
-    if isinstance(timeout, aiohttp.ClientTimeout):
-        return timeout
-    if (
-        isinstance(timeout, bool)
-        or not isinstance(timeout, (int, float))
-        or not 0 < timeout < float("inf")
-    ):
-        raise InvalidRequestError(
-            f"timeout must be a finite positive number of seconds or an aiohttp.ClientTimeout, "
-            f"got {timeout!r}",
-            param="timeout",
-        )
-    return aiohttp.ClientTimeout(total=float(timeout))
-
-
-def _positive_int(value: object, name: str) -> int:
-    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
-        raise InvalidRequestError(f"{name} must be an int >= 1, got {value!r}", param=name)
-    return value
-
-
-def _check_retry(retry: object) -> None:
-    if retry is not None and not isinstance(retry, RetryPolicy):
-        raise InvalidRequestError(f"retry must be a RetryPolicy, got {retry!r}", param="retry")
 
 
 @attrs.define(frozen=True, slots=True, kw_only=True, repr=False)
@@ -146,13 +121,13 @@ class Transport:
         allow_insecure: bool = False,
     ) -> Transport:
         """Validate the configuration and build a transport (no I/O happens here)."""
-        _positive_int(max_connections, "max_connections")
-        _check_retry(retry)
+        check_positive_int(max_connections, "max_connections")
+        check_retry(retry)
         return cls(
             base_url=check_base_url(base_url, allow_insecure=allow_insecure),
             retry=retry or RetryPolicy(),
             timeout=resolve_timeout(timeout),
-            max_response_bytes=_positive_int(max_response_bytes, "max_response_bytes"),
+            max_response_bytes=check_positive_int(max_response_bytes, "max_response_bytes"),
             logger=logger,
             decoder=decoder,
             credentials=credentials,
@@ -167,14 +142,14 @@ class Transport:
         max_response_bytes: int | None = None,
     ) -> Transport:
         """A copy with other defaults that shares this transport's connection pool."""
-        _check_retry(retry)
+        check_retry(retry)
         return attrs.evolve(
             self,
             timeout=self.timeout if timeout is None else resolve_timeout(timeout),
             retry=self.retry if retry is None else retry,
             max_response_bytes=self.max_response_bytes
             if max_response_bytes is None
-            else _positive_int(max_response_bytes, "max_response_bytes"),
+            else check_positive_int(max_response_bytes, "max_response_bytes"),
             owns_pool=False,
         )
 
@@ -302,31 +277,12 @@ class Transport:
             status = getattr(exc, "status_code", status)  # an error status, for the log line
             self.credentials.scrub(exc)
             raise
-        except aiohttp.ConnectionTimeoutError as exc:
-            raise self._failure(
-                _ConnectTimeout, f"timed out connecting for {method} {url}", method, url, exc
-            ) from exc
-        except (asyncio.TimeoutError, aiohttp.ServerTimeoutError) as exc:
-            elapsed = f"{time.perf_counter() - t0:.2f}s"
-            raise self._failure(
-                APITimeoutError, f"{method} {url} timed out after {elapsed}", method, url, exc
-            ) from exc
-        except aiohttp.ClientConnectorError as exc:
-            raise self._failure(
-                ConnectionNotEstablished,
-                f"could not connect for {method} {url}: {exc.os_error or exc}",
-                method,
-                url,
-                exc,
-            ) from exc
-        except aiohttp.ClientError as exc:
-            raise self._failure(
-                APIConnectionError,
-                f"connection failed during {method} {url}: {type(exc).__name__}: {exc}",
-                method,
-                url,
-                exc,
-            ) from exc
+        except (asyncio.TimeoutError, aiohttp.ClientError) as exc:
+            self.credentials.scrub(exc)
+            if self._pool.closed:  # the session was closed under the request
+                raise closed_error() from exc
+            failure = connection_failure(exc, method, url, time.perf_counter() - t0)
+            raise self.credentials.scrub(failure) from exc
         finally:
             if self.logger.isEnabledFor(logging.DEBUG):
                 self.logger.debug(
@@ -377,20 +333,6 @@ class Transport:
                 retry_after=parse_retry_after(headers),
             )
 
-    def _failure(
-        self,
-        kind: type[APIConnectionError],
-        message: str,
-        method: str,
-        url: str,
-        cause: BaseException,
-    ) -> APIError:
-        """The typed error of a failed exchange (a closed client says so), scrubbed."""
-        self.credentials.scrub(cause)
-        if self._pool.closed:
-            return closed_error()
-        return self.credentials.scrub(kind(self.credentials.text(message), method=method, url=url))
-
     def _attempt_timeout(self, started: float) -> aiohttp.ClientTimeout:
         remaining = self.retry.remaining(started, self.clock.now())
         if remaining is None:
@@ -399,3 +341,19 @@ class Transport:
         return attrs.evolve(
             self.timeout, total=remaining if total is None else min(total, remaining)
         )
+
+
+def connection_failure(
+    exc: asyncio.TimeoutError | aiohttp.ClientError, method: str, url: str, elapsed: float
+) -> APIConnectionError:
+    """The typed error of an exchange that got no usable answer."""
+    if isinstance(exc, aiohttp.ConnectionTimeoutError):
+        return _ConnectTimeout(f"timed out connecting for {method} {url}", method=method, url=url)
+    if isinstance(exc, (asyncio.TimeoutError, aiohttp.ServerTimeoutError)):
+        text = f"{method} {url} timed out after {elapsed:.2f}s"
+        return APITimeoutError(text, method=method, url=url)
+    if isinstance(exc, aiohttp.ClientConnectorError):
+        text = f"could not connect for {method} {url}: {exc.os_error or exc}"
+        return ConnectionNotEstablished(text, method=method, url=url)
+    text = f"connection failed during {method} {url}: {type(exc).__name__}: {exc}"
+    return APIConnectionError(text, method=method, url=url)
