@@ -27,6 +27,8 @@ ACCEPT_ENCODING = "gzip, deflate"
 DEFAULT_MAX_RESPONSE_BYTES = 64 * 1024 * 1024
 """The default ``max_response_bytes`` of both clients: 64 MiB."""
 
+_PIECE = 1024 * 1024
+"""The most one inflate step produces: the bytes held are the limit plus one piece."""
 _GZIP_OR_ZLIB = 32 + zlib.MAX_WBITS
 _ZLIB = zlib.MAX_WBITS
 _RAW_DEFLATE = -zlib.MAX_WBITS
@@ -122,7 +124,7 @@ def _inflate(
     """Inflate ``data`` into ``chunks``, never producing more than one byte past ``limit``;
     returns the inflated size so far (past ``limit`` means stop). Raises ``zlib.error``."""
     while data and not inflater.eof:
-        piece = inflater.decompress(data, limit - size + 1)
+        piece = inflater.decompress(data, min(limit - size + 1, _PIECE))
         size += len(piece)
         chunks.append(piece)
         if size > limit:
