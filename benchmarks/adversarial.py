@@ -29,7 +29,7 @@ import resource
 import sys
 import time
 import warnings
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Coroutine
 from typing import Any
 
 import attrs
@@ -54,7 +54,7 @@ from tests.reliability.hostile import (
 
 KEY = "bj-adversarial-SECRET-3c9d"
 _SCRIPT = os.path.abspath(__file__)
-Client = Callable[[str, argparse.Namespace], Awaitable[str]]
+Client = Callable[[str, argparse.Namespace], Coroutine[Any, Any, str]]
 HandlerFactory = Callable[[argparse.Namespace], Handler]
 
 

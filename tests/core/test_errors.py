@@ -364,7 +364,7 @@ def test_every_public_exception_pickles_with_its_attributes(cls: type[BaseExcept
     assert vars(copy).keys() == vars(error).keys()
     for name, value in vars(error).items():
         assert getattr(copy, name) == value, name
-    if isinstance(error, APIStatusError):
+    if isinstance(copy, APIStatusError):
         assert copy.headers["x-request-id"] == "req-1"  # still case-insensitive
 
 
