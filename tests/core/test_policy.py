@@ -18,6 +18,7 @@ from bluejay_async.core import transport as transport_module
 from bluejay_async.core.retry import Clock
 from bluejay_async.errors import (
     APIConnectionError,
+    APITimeoutError,
     ClientClosedError,
     NotFoundError,
     RedirectError,
@@ -207,3 +208,21 @@ async def test_the_transport_decodes_with_the_step_it_is_given(server: ScriptedS
 
 def test_one_source_for_the_version() -> None:
     assert importlib.metadata.version("bluejay-cognigy-async") == bluejay_async.__version__
+
+
+async def test_send_once_is_one_attempt_bounded_by_what_is_left_of_the_deadline(
+    server: ScriptedServer,
+) -> None:
+    """The bulk loop's attempt: no retry of its own, its timeout cut by the key's deadline."""
+    slow = Reply(json={"simulation_runs": []}, delay=0.5)
+    server.script("GET", "/v1/get-simulation-runs/5", Reply(status=503, json={}), slow)
+    policy = RetryPolicy(max_attempts=5, deadline=60)
+    async with BluejayClient(api_key=API_KEY, base_url=server.url, timeout=30, retry=policy) as bj:
+        transport = bj._transport
+        now = transport.clock.now()
+        with pytest.raises(ServerError):
+            await transport.send_once("GET", "/v1/get-simulation-runs/5", started=now)
+        assert server.count("GET", "/v1/get-simulation-runs/5") == 1  # not retried
+        long_ago = transport.clock.now() - 59.99  # 10 ms of the deadline left, not 30 s
+        with pytest.raises(APITimeoutError):
+            await transport.send_once("GET", "/v1/get-simulation-runs/5", started=long_ago)
