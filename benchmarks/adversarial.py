@@ -181,7 +181,8 @@ async def aclose_while_waiting(url: str, args: argparse.Namespace) -> str:
     for task, result in zip(tasks, done, strict=True):
         kind = "cancelled" if task.cancelled() else ended(result).split(":")[0]
         kinds[kind] = kinds.get(kind, 0) + 1
-    return ", ".join(f"{n} {k}" for k, n in sorted(kinds.items()))
+    ends = ", ".join(f"{n} {k}" for k, n in sorted(kinds.items()))
+    return f"{ends} ({server.total} requests reached the server)"
 
 
 def _runs_body_handler(args: argparse.Namespace) -> Handler:
