@@ -110,16 +110,24 @@ class Clock:
 class RetryPolicy:
     """How failed requests are retried.
 
-    Attempts are bounded, in every path: one call (``results.retrieve``, ``runs.list``, ...)
-    sends a request at most ``max_attempts`` times, redirects within one attempt aside; a bulk
-    fetch (``retrieve_many``) sends each key at most ``max_attempts`` times too, throttled
-    attempts included. No new attempt starts once the ``deadline`` (counted from the call's,
-    or the key's, first attempt) would be passed, and each attempt's timeout is cut to what is
+    Attempts are bounded in every path. One call (``results.retrieve``, ``runs.list``, ...)
+    sends its request at most ``max_attempts`` times (redirects within an attempt aside). Bulk
+    fetches (``results.retrieve_many``, ``runs.iter_results``) apply the same policy to every
+    key, with one allowance of theirs: with the adaptive window on, a throttled attempt (429, or
+    503 with ``Retry-After``) while other requests are being answered is not counted, at most
+    :attr:`throttle_allowance` times per key. So no key is ever sent more than :attr:`max_sends`
+    times (``2 * max_attempts - 1``: 5 with the default policy; ``max_attempts`` with
+    ``adaptive=False``). No attempt starts once the ``deadline`` (counted from the call's, or
+    the key's, first attempt) would be passed, and each attempt's timeout is cut to what is
     left of it.
 
     Retried: connection errors, timeouts, a body cut off in transit, and the statuses 408, 429,
-    500, 502, 503 and 504 (see :meth:`retryable`). Never retried: other statuses, a body too
+    500, 502, 503 and 504 (see :meth:`is_retryable`). Never retried: other statuses, a body too
     large or of the wrong shape, a redirect that is refused, a closed client.
+
+    Both retry loops read the decision from the same methods: :meth:`decide` (or its parts
+    :meth:`is_retryable`, :meth:`next_delay`, :meth:`within_deadline`) after each failure, and
+    :meth:`remaining` to cut an attempt's timeout.
 
     Args:
         max_attempts: total attempts per request, the first included; ``1`` disables retries.
@@ -142,67 +150,59 @@ class RetryPolicy:
     deadline: float | None = attrs.field(default=None, validator=_positive_or_none)
     retry_non_idempotent: bool = attrs.field(default=False, validator=_boolean)
 
-    # --- the decision -----------------------------------------------------------------------
+    # --- the decision, as methods both retry loops read ------------------------------------
 
-    def retryable(self, error: BaseException, *, idempotent: bool = True) -> bool:
-        """Whether ``error`` is a failure worth another attempt, budget aside."""
+    def is_retryable(self, error: BaseException, *, idempotent: bool = True) -> bool:
+        """Whether ``error`` is a failure worth another attempt, the budget aside
+        (:func:`should_retry`)."""
         return should_retry(error, policy=self, idempotent=idempotent)
 
-    def delay_for(
-        self, error: BaseException | None, *, attempt: int, rand: Callable[[], float] = _jitter
+    def next_delay(
+        self, attempt: int, error: BaseException | None, *, rand: Callable[[], float] = _jitter
     ) -> float:
         """Seconds to wait after failed attempt number ``attempt`` (1-based): the server's
         ``Retry-After`` when it sent one (up to ``retry_after_max``), else exponential backoff
-        with full jitter (``rand()`` in ``[0, 1)`` scales the window)."""
+        with full jitter, ``rand()`` in ``[0, 1)`` scaling the window (:func:`retry_delay`)."""
         return retry_delay(error, attempt=attempt, policy=self, rand=rand)
 
-    def remaining(self, started: float, now: float) -> float | None:
-        """Seconds left of the ``deadline`` for a call whose first attempt began at ``started``
-        (never below a millisecond; ``None`` without a deadline). An attempt's timeout is cut
-        to it."""
-        if self.deadline is None:
-            return None
-        return max(0.001, self.deadline - (now - started))
+    def within_deadline(self, elapsed: float, delay: float = 0.0) -> bool:
+        """Whether an attempt starting ``delay`` seconds from now, ``elapsed`` seconds after the
+        first attempt began, still begins before the ``deadline``."""
+        return self.deadline is None or elapsed + delay < self.deadline
 
-    def should_retry(
+    def remaining(self, elapsed: float) -> float | None:
+        """Seconds left of the ``deadline``, ``elapsed`` seconds after the first attempt began:
+        the longest an attempt starting now may take (``None`` without a deadline)."""
+        return None if self.deadline is None else self.deadline - elapsed
+
+    def decide(
         self,
         error: BaseException,
         *,
         attempt: int,
-        started: float,
-        now: float,
-        idempotent: bool = True,
-    ) -> bool:
-        """Whether attempt number ``attempt`` (1-based), which failed with ``error``, may be
-        followed by another: the attempts are not spent, the deadline is not passed, and the
-        failure is :meth:`retryable`. ``started`` and ``now`` are on the same clock."""
-        if attempt >= self.max_attempts:
-            return False
-        if self.deadline is not None and now - started >= self.deadline:
-            return False
-        return self.retryable(error, idempotent=idempotent)
-
-    def next_delay(
-        self,
-        error: BaseException,
-        *,
-        attempt: int,
-        started: float,
-        now: float,
+        elapsed: float,
         idempotent: bool = True,
         rand: Callable[[], float] = _jitter,
     ) -> float | None:
-        """The whole decision after a failed attempt: the seconds to wait before the next
-        one, or ``None`` when ``error`` is final (:meth:`should_retry` says no, or the wait
+        """The whole decision after failed attempt number ``attempt``, ``elapsed`` seconds after
+        the first began: the seconds to wait before the next attempt, or ``None`` when ``error``
+        is final (the attempts are spent, the failure is not :meth:`is_retryable`, or the wait
         would end past the deadline)."""
-        if not self.should_retry(
-            error, attempt=attempt, started=started, now=now, idempotent=idempotent
-        ):
+        if attempt >= self.max_attempts or not self.is_retryable(error, idempotent=idempotent):
             return None
-        delay = self.delay_for(error, attempt=attempt, rand=rand)
-        if self.deadline is not None and now - started + delay >= self.deadline:
-            return None
-        return delay
+        delay = self.next_delay(attempt, error, rand=rand)
+        return delay if self.within_deadline(elapsed, delay) else None
+
+    @property
+    def throttle_allowance(self) -> int:
+        """Throttled attempts a bulk fetch may leave uncounted per key: ``max_attempts - 1``."""
+        return self.max_attempts - 1
+
+    @property
+    def max_sends(self) -> int:
+        """The most requests a bulk fetch ever sends for one key: ``max_attempts`` plus
+        :attr:`throttle_allowance`."""
+        return self.max_attempts + self.throttle_allowance
 
     # --- the loop of one call ----------------------------------------------------------------
 
@@ -213,7 +213,7 @@ class RetryPolicy:
         idempotent: bool,
         clock: Clock | None = None,
     ) -> R:
-        """Run ``attempt(number, started)`` until it succeeds or :meth:`next_delay` says stop.
+        """Run ``attempt(number, started)`` until it succeeds or :meth:`decide` says stop.
 
         ``number`` counts from 1; ``started`` is when the first attempt began, on ``clock``.
         The last error is raised as it is.
@@ -224,11 +224,10 @@ class RetryPolicy:
             try:
                 return await attempt(number, started)
             except Exception as error:
-                delay = self.next_delay(
+                delay = self.decide(
                     error,
                     attempt=number,
-                    started=started,
-                    now=clock.now(),
+                    elapsed=clock.now() - started,
                     idempotent=idempotent,
                     rand=clock.random,
                 )
@@ -246,15 +245,15 @@ class RetryPolicy:
         if self.deadline is not None:
             stop = stop | tenacity.stop_before_delay(self.deadline)
 
-        def decide(state: tenacity.RetryCallState) -> bool:
+        def retryable(state: tenacity.RetryCallState) -> bool:
             exc = state.outcome.exception() if state.outcome else None
-            return exc is not None and self.retryable(exc, idempotent=idempotent)
+            return exc is not None and self.is_retryable(exc, idempotent=idempotent)
 
         def wait(state: tenacity.RetryCallState) -> float:
             exc = state.outcome.exception() if state.outcome else None
-            return self.delay_for(exc, attempt=state.attempt_number, rand=jitter)
+            return self.next_delay(state.attempt_number, exc, rand=jitter)
 
-        return tenacity.AsyncRetrying(stop=stop, retry=decide, wait=wait, reraise=True)
+        return tenacity.AsyncRetrying(stop=stop, retry=retryable, wait=wait, reraise=True)
 
 
 _REAL_TIME = Clock()

@@ -334,9 +334,10 @@ class Transport:
             )
 
     def _attempt_timeout(self, started: float) -> aiohttp.ClientTimeout:
-        remaining = self.retry.remaining(started, self.clock.now())
+        remaining = self.retry.remaining(self.clock.now() - started)
         if remaining is None:
             return self.timeout
+        remaining = max(0.001, remaining)  # past the deadline: fail at once, as a timeout
         total = self.timeout.total
         return attrs.evolve(
             self.timeout, total=remaining if total is None else min(total, remaining)

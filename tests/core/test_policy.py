@@ -48,18 +48,21 @@ DROPPED = APIConnectionError("dropped", method="GET", url="u")
 # --- the decision ----------------------------------------------------------------------------
 
 
-def test_should_retry_spends_attempts_then_stops() -> None:
-    policy = RetryPolicy(max_attempts=3)
-    assert policy.should_retry(DROPPED, attempt=1, started=0, now=0)
-    assert policy.should_retry(DROPPED, attempt=2, started=0, now=0)
-    assert not policy.should_retry(DROPPED, attempt=3, started=0, now=0)
-    assert not RetryPolicy(max_attempts=1).should_retry(DROPPED, attempt=1, started=0, now=0)
+def test_decide_spends_attempts_then_stops() -> None:
+    policy = RetryPolicy(max_attempts=3, backoff_base=0)
+    assert policy.decide(DROPPED, attempt=1, elapsed=0) == 0.0
+    assert policy.decide(DROPPED, attempt=2, elapsed=0) == 0.0
+    assert policy.decide(DROPPED, attempt=3, elapsed=0) is None
+    assert RetryPolicy(max_attempts=1).decide(DROPPED, attempt=1, elapsed=0) is None
 
 
-def test_should_retry_stops_at_the_deadline() -> None:
-    policy = RetryPolicy(max_attempts=10, deadline=5)
-    assert policy.should_retry(DROPPED, attempt=1, started=100, now=104.9)
-    assert not policy.should_retry(DROPPED, attempt=1, started=100, now=105)
+def test_decide_stops_at_the_deadline() -> None:
+    policy = RetryPolicy(max_attempts=10, backoff_base=0, deadline=5)
+    assert policy.decide(DROPPED, attempt=1, elapsed=4.9) == 0.0
+    assert policy.decide(DROPPED, attempt=1, elapsed=5) is None
+    assert policy.within_deadline(4.9)
+    assert not policy.within_deadline(4.0, 1.0)
+    assert RetryPolicy().within_deadline(10**9, 10**9)
 
 
 @pytest.mark.parametrize(
@@ -75,35 +78,40 @@ def test_should_retry_stops_at_the_deadline() -> None:
 )
 def test_final_errors_are_never_retried(error: Exception) -> None:
     policy = RetryPolicy(max_attempts=5, retry_non_idempotent=True)
-    assert not policy.retryable(error)
-    assert policy.next_delay(error, attempt=1, started=0, now=0) is None
+    assert not policy.is_retryable(error, idempotent=True)
+    assert policy.decide(error, attempt=1, elapsed=0) is None
 
 
 def test_post_is_retried_only_where_the_server_cannot_have_acted() -> None:
     policy = RetryPolicy()
-    assert not policy.should_retry(status(503), attempt=1, started=0, now=0, idempotent=False)
-    assert policy.should_retry(status(429), attempt=1, started=0, now=0, idempotent=False)
+    assert policy.decide(status(503), attempt=1, elapsed=0, idempotent=False) is None
+    assert policy.decide(status(429), attempt=1, elapsed=0, idempotent=False) is not None
 
 
-def test_delay_for_prefers_retry_after_then_backs_off_with_jitter() -> None:
+def test_next_delay_prefers_retry_after_then_backs_off_with_jitter() -> None:
     policy = RetryPolicy(backoff_base=0.5, backoff_max=3.0, retry_after_max=10)
-    assert policy.delay_for(status(429, "4"), attempt=1) == 4.0
-    assert policy.delay_for(status(503), attempt=1, rand=lambda: 1.0) == 0.5
-    assert policy.delay_for(status(503), attempt=3, rand=lambda: 0.5) == 1.0
-    assert policy.delay_for(status(503), attempt=9, rand=lambda: 1.0) == 3.0  # capped
-    assert policy.delay_for(None, attempt=2, rand=lambda: 0.0) == 0.0
+    assert policy.next_delay(1, status(429, "4")) == 4.0
+    assert policy.next_delay(1, status(503), rand=lambda: 1.0) == 0.5
+    assert policy.next_delay(3, status(503), rand=lambda: 0.5) == 1.0
+    assert policy.next_delay(9, status(503), rand=lambda: 1.0) == 3.0  # capped
+    assert policy.next_delay(2, None, rand=lambda: 0.0) == 0.0
 
 
-def test_next_delay_refuses_a_wait_that_ends_past_the_deadline() -> None:
+def test_decide_refuses_a_wait_that_ends_past_the_deadline() -> None:
     policy = RetryPolicy(max_attempts=5, deadline=10)
-    assert policy.next_delay(status(429, "3"), attempt=1, started=0, now=6) == 3.0
-    assert policy.next_delay(status(429, "4"), attempt=1, started=0, now=6) is None
+    assert policy.decide(status(429, "3"), attempt=1, elapsed=6) == 3.0
+    assert policy.decide(status(429, "4"), attempt=1, elapsed=6) is None
 
 
 def test_remaining_is_what_is_left_of_the_deadline() -> None:
-    assert RetryPolicy().remaining(0, 100) is None
-    assert RetryPolicy(deadline=10).remaining(100, 104) == 6
-    assert RetryPolicy(deadline=10).remaining(100, 120) == 0.001  # never zero or below
+    assert RetryPolicy().remaining(100) is None
+    assert RetryPolicy(deadline=10).remaining(4) == 6
+    assert RetryPolicy(deadline=10).remaining(12) == -2  # the transport then fails at once
+
+
+def test_the_bulk_bound_on_sends_per_key() -> None:
+    assert (RetryPolicy().throttle_allowance, RetryPolicy().max_sends) == (2, 5)
+    assert RetryPolicy(max_attempts=1).max_sends == 1
 
 
 # --- the loop, on an injected clock ----------------------------------------------------------
