@@ -106,24 +106,17 @@ class Clock:
     random: Callable[[], float] = _jitter
 
 
+_REAL_TIME = Clock()
+
+
 @attrs.frozen(kw_only=True)
 class RetryPolicy:
     """How failed requests are retried.
 
-    Attempts are bounded in every path. One call (``results.retrieve``, ``runs.list``, ...)
-    sends its request at most ``max_attempts`` times (redirects within an attempt aside). Bulk
-    fetches (``results.retrieve_many``, ``runs.iter_results``) apply the same policy to every
-    key, with one allowance of theirs: with the adaptive window on, a throttled attempt (429, or
-    503 with ``Retry-After``) while other requests are being answered is not counted, at most
-    :attr:`throttle_allowance` times per key. So no key is ever sent more than :attr:`max_sends`
-    times (``2 * max_attempts - 1``: 5 with the default policy; ``max_attempts`` with
-    ``adaptive=False``). No attempt starts once the ``deadline`` (counted from the call's, or
-    the key's, first attempt) would be passed, and each attempt's timeout is cut to what is
-    left of it.
-
     Retried: connection errors, timeouts, a body cut off in transit, and the statuses 408, 429,
     500, 502, 503 and 504 (see :meth:`is_retryable`). Never retried: other statuses, a body too
-    large or of the wrong shape, a redirect that is refused, a closed client.
+    large or of the wrong shape, a redirect that is refused, a closed client. One call sends its
+    request at most ``max_attempts`` times.
 
     Both retry loops read the decision from the same methods: :meth:`decide` (or its parts
     :meth:`is_retryable`, :meth:`next_delay`, :meth:`within_deadline`) after each failure, and
@@ -141,6 +134,13 @@ class RetryPolicy:
         retry_non_idempotent: retry POSTs on every retryable failure. By default a POST is
             retried only when the server cannot have acted on it (the connection was never
             established, or it answered 429), so a write is never applied twice.
+    Bulk fetches (``results.retrieve_many``, ``runs.iter_results``) apply the same policy to
+    every key: the same retryable failures, the same waits, ``deadline`` counted from the key's
+    first request and bounding each of its requests. One allowance is theirs: with the
+    adaptive window on, a throttled attempt (429, or 503 with ``Retry-After``) while other
+    requests are being answered is not counted, at most :attr:`throttle_allowance` times per
+    key. So no key is ever sent more than :attr:`max_sends` times (``2 * max_attempts - 1``:
+    5 with the default policy; ``max_attempts`` with ``adaptive=False``).
     """
 
     max_attempts: int = attrs.field(default=3, validator=_at_least_one)
@@ -150,30 +150,7 @@ class RetryPolicy:
     deadline: float | None = attrs.field(default=None, validator=_positive_or_none)
     retry_non_idempotent: bool = attrs.field(default=False, validator=_boolean)
 
-    # --- the decision, as methods both retry loops read ------------------------------------
-
-    def is_retryable(self, error: BaseException, *, idempotent: bool = True) -> bool:
-        """Whether ``error`` is a failure worth another attempt, the budget aside
-        (:func:`should_retry`)."""
-        return should_retry(error, policy=self, idempotent=idempotent)
-
-    def next_delay(
-        self, attempt: int, error: BaseException | None, *, rand: Callable[[], float] = _jitter
-    ) -> float:
-        """Seconds to wait after failed attempt number ``attempt`` (1-based): the server's
-        ``Retry-After`` when it sent one (up to ``retry_after_max``), else exponential backoff
-        with full jitter, ``rand()`` in ``[0, 1)`` scaling the window (:func:`retry_delay`)."""
-        return retry_delay(error, attempt=attempt, policy=self, rand=rand)
-
-    def within_deadline(self, elapsed: float, delay: float = 0.0) -> bool:
-        """Whether an attempt starting ``delay`` seconds from now, ``elapsed`` seconds after the
-        first attempt began, still begins before the ``deadline``."""
-        return self.deadline is None or elapsed + delay < self.deadline
-
-    def remaining(self, elapsed: float) -> float | None:
-        """Seconds left of the ``deadline``, ``elapsed`` seconds after the first attempt began:
-        the longest an attempt starting now may take (``None`` without a deadline)."""
-        return None if self.deadline is None else self.deadline - elapsed
+    # --- the decision of one retry loop ----------------------------------------------------
 
     def decide(
         self,
@@ -192,17 +169,6 @@ class RetryPolicy:
             return None
         delay = self.next_delay(attempt, error, rand=rand)
         return delay if self.within_deadline(elapsed, delay) else None
-
-    @property
-    def throttle_allowance(self) -> int:
-        """Throttled attempts a bulk fetch may leave uncounted per key: ``max_attempts - 1``."""
-        return self.max_attempts - 1
-
-    @property
-    def max_sends(self) -> int:
-        """The most requests a bulk fetch ever sends for one key: ``max_attempts`` plus
-        :attr:`throttle_allowance`."""
-        return self.max_attempts + self.throttle_allowance
 
     # --- the loop of one call ----------------------------------------------------------------
 
@@ -239,24 +205,60 @@ class RetryPolicy:
     def retrying(
         self, *, idempotent: bool, rng: random.Random | None = None
     ) -> tenacity.AsyncRetrying:
-        """This policy as a ``tenacity.AsyncRetrying``, for code of yours around the SDK."""
-        jitter = rng.random if rng is not None else _jitter
+        """A ``tenacity.AsyncRetrying`` that applies this policy to one call."""
+        jitter = rng or random
         stop: tenacity.stop.stop_base = tenacity.stop_after_attempt(self.max_attempts)
         if self.deadline is not None:
             stop = stop | tenacity.stop_before_delay(self.deadline)
 
-        def retryable(state: tenacity.RetryCallState) -> bool:
+        def decide(state: tenacity.RetryCallState) -> bool:
             exc = state.outcome.exception() if state.outcome else None
-            return exc is not None and self.is_retryable(exc, idempotent=idempotent)
+            return exc is not None and should_retry(exc, policy=self, idempotent=idempotent)
 
         def wait(state: tenacity.RetryCallState) -> float:
             exc = state.outcome.exception() if state.outcome else None
-            return self.next_delay(state.attempt_number, exc, rand=jitter)
+            return retry_delay(exc, attempt=state.attempt_number, policy=self, rand=jitter.random)
 
-        return tenacity.AsyncRetrying(stop=stop, retry=retryable, wait=wait, reraise=True)
+        return tenacity.AsyncRetrying(stop=stop, retry=decide, wait=wait, reraise=True)
 
+    # The decision as methods, for loops that schedule attempts themselves (bulk fetches).
 
-_REAL_TIME = Clock()
+    def is_retryable(self, error: BaseException, *, idempotent: bool) -> bool:
+        """Whether a failed attempt may be tried again (:func:`should_retry`)."""
+        return should_retry(error, policy=self, idempotent=idempotent)
+
+    def next_delay(
+        self,
+        attempt: int,
+        error: BaseException | None,
+        *,
+        rand: Callable[[], float] = random.random,
+    ) -> float:
+        """Seconds to wait after failed attempt number ``attempt`` (:func:`retry_delay`)."""
+        return retry_delay(error, attempt=attempt, policy=self, rand=rand)
+
+    def within_deadline(self, elapsed: float, delay: float = 0.0) -> bool:
+        """Whether an attempt starting ``delay`` seconds from now, ``elapsed`` seconds after the
+        call's first attempt began, still begins before the deadline (as tenacity's
+        ``stop_before_delay`` decides for a single call)."""
+        return self.deadline is None or elapsed + delay < self.deadline
+
+    def remaining(self, elapsed: float) -> float | None:
+        """Seconds left before the deadline, ``elapsed`` seconds after the call's first attempt
+        began: the longest an attempt starting now may take (``None``: no deadline)."""
+        return None if self.deadline is None else self.deadline - elapsed
+
+    @property
+    def throttle_allowance(self) -> int:
+        """Throttled attempts a bulk fetch may leave uncounted per key: ``max_attempts - 1``."""
+        return self.max_attempts - 1
+
+    @property
+    def max_sends(self) -> int:
+        """The most requests a bulk fetch ever sends for one key: ``max_attempts`` plus
+        :attr:`throttle_allowance`."""
+        return self.max_attempts + self.throttle_allowance
+
 
 
 def should_retry(exc: BaseException, *, policy: RetryPolicy, idempotent: bool) -> bool:
