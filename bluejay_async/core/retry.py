@@ -260,7 +260,6 @@ class RetryPolicy:
         return self.max_attempts + self.throttle_allowance
 
 
-
 def should_retry(exc: BaseException, *, policy: RetryPolicy, idempotent: bool) -> bool:
     """Whether a failed attempt may be tried again under ``policy`` (its budget aside)."""
     if isinstance(exc, (RedirectError, ResponseTooLargeError)):
