@@ -134,6 +134,7 @@ class RetryPolicy:
         retry_non_idempotent: retry POSTs on every retryable failure. By default a POST is
             retried only when the server cannot have acted on it (the connection was never
             established, or it answered 429), so a write is never applied twice.
+
     Bulk fetches (``results.retrieve_many``, ``runs.iter_results``) apply the same policy to
     every key: the same retryable failures, the same waits, ``deadline`` counted from the key's
     first request and bounding each of its requests. One allowance is theirs: with the
