@@ -36,7 +36,7 @@ from bluejay_async import BluejayClient, RetryPolicy
 from bluejay_async.cli.errors import UsageError
 from bluejay_async.cli.parser import positive_float, positive_int
 from bluejay_async.core.errors import ConfigurationError
-from bluejay_async.core.transport import check_base_url
+from bluejay_async.core.urls import check_base_url
 from cognigy_async import CognigyClient
 
 __all__ = [
