@@ -55,14 +55,14 @@ def backend(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> 
 
 @pytest.fixture
 async def bj(server: ScriptedServer) -> AsyncIterator[BluejayClient]:
-    async with BluejayClient(api_key="k", base_url=server.url) as client:
+    async with BluejayClient(api_key="decode-agreement-key", base_url=server.url) as client:
         yield client
 
 
 @pytest.fixture
 async def cg(server: ScriptedServer) -> AsyncIterator[CognigyClient]:
     retry = RetryPolicy(max_attempts=1)
-    async with CognigyClient(token="t", base_url=server.url, project_id="p1", retry=retry) as c:
+    async with CognigyClient(token="decode-agreement-token", base_url=server.url, project_id="p1", retry=retry) as c:
         yield c
 
 
