@@ -62,7 +62,8 @@ async def bj(server: ScriptedServer) -> AsyncIterator[BluejayClient]:
 @pytest.fixture
 async def cg(server: ScriptedServer) -> AsyncIterator[CognigyClient]:
     retry = RetryPolicy(max_attempts=1)
-    async with CognigyClient(token="decode-agreement-token", base_url=server.url, project_id="p1", retry=retry) as c:
+    token = "decode-agreement-token"
+    async with CognigyClient(token=token, base_url=server.url, project_id="p1", retry=retry) as c:
         yield c
 
 
