@@ -7,7 +7,10 @@ import os
 
 import aiohttp
 
+from bluejay_async.core.body import DEFAULT_MAX_RESPONSE_BYTES
 from bluejay_async.core.client_base import BaseClient, check_secret
+from bluejay_async.core.converter import decode_response
+from bluejay_async.core.credentials import Credentials
 from bluejay_async.core.errors import ConfigurationError
 from bluejay_async.core.retry import RetryPolicy
 from bluejay_async.core.transport import Timeout, Transport
@@ -37,9 +40,17 @@ class BluejayClient(BaseClient):
         session: an ``aiohttp.ClientSession`` of yours to send requests with; the client then
             never closes it.
         allow_insecure: allow a plain ``http://`` base URL that is not loopback.
+        max_response_bytes: the largest response body read, on the wire and decompressed
+            (default 64 MiB); a larger one raises
+            :class:`~bluejay_async.errors.ResponseTooLargeError`.
+
+    The client may be used from one event loop at a time; used from a later one (a second
+    ``asyncio.run()``), it opens a new connection pool there.
 
     Raises:
-        ConfigurationError: no API key, or an unusable base URL.
+        ConfigurationError: no API key, or an unusable base URL (one with ``user:password@``
+            included).
+        InvalidRequestError: a bad timeout, retry policy, pool size or ``max_response_bytes``.
     """
 
     simulations: SimulationsResource
@@ -56,6 +67,7 @@ class BluejayClient(BaseClient):
         session: aiohttp.ClientSession | None = None,
         *,
         allow_insecure: bool = False,
+        max_response_bytes: int = DEFAULT_MAX_RESPONSE_BYTES,
     ) -> None:
         key = api_key if api_key is not None else os.environ.get("BLUEJAY_API_KEY")
         if not key:
@@ -65,13 +77,15 @@ class BluejayClient(BaseClient):
         check_secret(key, "Bluejay API key")
         transport = Transport.create(
             base_url=base_url or os.environ.get("BLUEJAY_BASE_URL") or DEFAULT_BASE_URL,
-            credentials={"X-API-Key": key},
+            credentials=Credentials.api_key(key),
             logger=logger,
+            decoder=decode_response,
             timeout=timeout,
             retry=retry,
             max_connections=max_connections,
             session=session,
             allow_insecure=allow_insecure,
+            max_response_bytes=max_response_bytes,
         )
         self._attach(transport)
 

@@ -7,7 +7,10 @@ import os
 
 import aiohttp
 
+from bluejay_async.core.body import DEFAULT_MAX_RESPONSE_BYTES
 from bluejay_async.core.client_base import BaseClient, check_secret
+from bluejay_async.core.converter import decode_response
+from bluejay_async.core.credentials import Credentials
 from bluejay_async.core.errors import ConfigurationError
 from bluejay_async.core.retry import RetryPolicy
 from bluejay_async.core.transport import Timeout, Transport
@@ -47,10 +50,18 @@ class CognigyClient(BaseClient):
         session: an ``aiohttp.ClientSession`` of yours to send requests with; the client then
             never closes it.
         allow_insecure: allow a plain ``http://`` base URL that is not loopback.
+        max_response_bytes: the largest response body read, on the wire and decompressed
+            (default 64 MiB); a larger one raises
+            :class:`~bluejay_async.errors.ResponseTooLargeError`.
+
+    The client may be used from one event loop at a time; used from a later one (a second
+    ``asyncio.run()``), it opens a new connection pool there.
 
     Raises:
-        ConfigurationError: no credentials (or both kinds passed), or an unusable base URL.
-        InvalidRequestError: an empty ``project_id``, or a bad timeout, retry or pool size.
+        ConfigurationError: no credentials (or both kinds passed), or an unusable base URL
+            (one with ``user:password@`` included).
+        InvalidRequestError: an empty ``project_id``, or a bad timeout, retry, pool size or
+            ``max_response_bytes``.
     """
 
     runs: RunsResource
@@ -67,6 +78,7 @@ class CognigyClient(BaseClient):
         session: aiohttp.ClientSession | None = None,
         *,
         allow_insecure: bool = False,
+        max_response_bytes: int = DEFAULT_MAX_RESPONSE_BYTES,
     ) -> None:
         credentials, self._auth = _credentials(api_key=api_key, token=token)
         if project_id is not None:
@@ -75,11 +87,13 @@ class CognigyClient(BaseClient):
             base_url=base_url or os.environ.get("COGNIGY_BASE_URL") or DEFAULT_BASE_URL,
             credentials=credentials,
             logger=logger,
+            decoder=decode_response,
             timeout=timeout,
             retry=retry,
             max_connections=max_connections,
             session=session,
             allow_insecure=allow_insecure,
+            max_response_bytes=max_response_bytes,
         )
         self._project_id = project_id
         self._attach(transport)
@@ -105,7 +119,7 @@ class CognigyClient(BaseClient):
         )
 
 
-def _credentials(*, api_key: str | None, token: str | None) -> tuple[dict[str, str], str]:
+def _credentials(*, api_key: str | None, token: str | None) -> tuple[Credentials, str]:
     """The auth header and its kind, from the arguments or else the environment."""
     if api_key is not None and token is not None:
         raise ConfigurationError(
@@ -116,9 +130,9 @@ def _credentials(*, api_key: str | None, token: str | None) -> tuple[dict[str, s
         if token is None:
             api_key = os.environ.get("COGNIGY_API_KEY") or None
     if token is not None:
-        return {"Authorization": "Bearer " + check_secret(token, "Cognigy token")}, "bearer"
+        return Credentials.bearer(check_secret(token, "Cognigy token")), "bearer"
     if api_key is not None:
-        return {"X-API-Key": check_secret(api_key, "Cognigy api_key")}, "api_key"
+        return Credentials.api_key(check_secret(api_key, "Cognigy api_key")), "api_key"
     raise ConfigurationError(
         "no Cognigy credentials: pass CognigyClient(token=...) or CognigyClient(api_key=...), "
         "or set COGNIGY_TOKEN or COGNIGY_API_KEY"

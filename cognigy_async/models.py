@@ -1,9 +1,10 @@
 """Records for the Cognigy simulator API: frozen, slotted, keyword-only ``attrs`` classes.
 
 Attribute names are the snake_case of the API's camelCase JSON names (``createdAt`` ->
-``created_at``; the converter renames them, see :func:`bluejay_async.core.converter.camel_case`).
-Epoch-millisecond integers become aware UTC ``datetime`` objects, ``expiresAt`` (an ISO-8601
-string) an aware ``datetime`` too. Unknown fields are ignored; a ``null`` list becomes ``[]``.
+``created_at``; the decoders rename them, see :func:`bluejay_async.core.markers.camel_case`).
+Epoch-millisecond integers become aware UTC ``datetime`` objects (a value outside years 1 to
+9999 is refused), ``expiresAt`` (an ISO-8601 string) an aware ``datetime`` too. Integers are
+exact at any size. Unknown fields are ignored; a ``null`` list becomes ``[]``.
 
 Fields the OpenAPI document lists as ``required`` are required here (a body without one raises
 ``ResponseDecodeError`` naming its path); everything else defaults to ``None`` or ``[]``.
@@ -21,8 +22,7 @@ from typing import Annotated, Any
 
 import attrs
 
-from bluejay_async.core.converter import camel_case
-from bluejay_async.core.markers import EPOCH_MILLIS
+from bluejay_async.core.markers import EPOCH_MILLIS, JsonList, camel_case, empty_null_lists
 from bluejay_async.models import Timestamp
 
 __all__ = [
@@ -112,6 +112,7 @@ class ErrorInfo:
 
 
 @camel_case
+@empty_null_lists
 @attrs.frozen(kw_only=True)
 class RunMetrics:
     """The outcome of a run.
@@ -122,7 +123,7 @@ class RunMetrics:
 
     sentiment: str | None = None
     success: bool | None = None
-    results: list[dict[str, Any]] = attrs.field(factory=list)
+    results: JsonList[dict[str, Any]] = attrs.field(factory=list)
     success_rate: SuccessRate | None = None
     summary: str | None = None
     is_batch_stopped: bool | None = None
@@ -132,6 +133,7 @@ class RunMetrics:
 
 
 @camel_case
+@empty_null_lists
 @attrs.frozen(kw_only=True)
 class Run:
     """One simulation run of a batch, as ``GET .../batches/{ref}/runs`` returns it."""
@@ -143,9 +145,9 @@ class Run:
     simulation_run_batch_reference: str
     sequence: int
     large_language_model_reference_id: str
-    turns: list[Turn]
+    turns: JsonList[Turn]
     total_turns: int
-    success_criteria: list[SuccessCriterion]
+    success_criteria: JsonList[SuccessCriterion]
     metrics: RunMetrics
     created_at: EpochMillis
     created_by: str
@@ -174,13 +176,14 @@ class Pagination:
     previous: str | None = None
 
 
+@empty_null_lists
 @attrs.frozen(kw_only=True)
 class RunsPage:
     """One page of runs: ``data`` in the server's order, and its :class:`Pagination`.
 
-    The API documents ``pagination`` on every page; a body without it raises
-    ``ResponseDecodeError``, since without it no walk could be continued correctly.
+    ``pagination`` is ``None`` when the server leaves it out (the OpenAPI document does not
+    require it); a walk then ends with that page, as nothing says where the next one is.
     """
 
-    pagination: Pagination
-    data: list[Run] = attrs.field(factory=list)
+    pagination: Pagination | None = None
+    data: JsonList[Run] = attrs.field(factory=list)

@@ -64,7 +64,9 @@ async def walk(
                     by_status[run.metrics.status or "unknown"] += 1
                 done += 1
                 info = page.pagination
-                if info.next:
+                if info is None:  # the server left it out: nothing says where to go next
+                    position = {"finished": True}
+                elif info.next:
                     position = {"cursor": info.next}
                 elif info.has_next:
                     position = {"skip": info.skip + len(page.data)}

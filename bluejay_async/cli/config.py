@@ -299,7 +299,7 @@ async def _endpoints(settings: Settings) -> AsyncIterator[Endpoints]:
 
 def _check_url(url: str | None, source: str | None, example: str, settings: Settings) -> None:
     """Refuse an unusable base URL with a message naming the flag or variable that set it."""
-    from bluejay_async.core.transport import check_base_url  # aiohttp: not needed for ``--help``
+    from bluejay_async.core.urls import check_base_url  # yarl: not needed for ``--help``
 
     if url is None or source is None:
         return

@@ -2,13 +2,20 @@
 
 One place for each job:
 
-- :mod:`~bluejay_async.core.transport`: the pooled ``aiohttp`` session, URL and redirect policy,
-  credentials, one request with its retries, and the mapping of a response to an error;
+- :mod:`~bluejay_async.core.transport`: one request with its attempts (the I/O), handing a
+  success to the decode step it is given and every failure to the error mapping;
+- :mod:`~bluejay_async.core.urls`, :mod:`~bluejay_async.core.redirects`: which base URLs are
+  accepted, which redirects are followed;
+- :mod:`~bluejay_async.core.credentials`: the auth headers, and their redaction from errors and
+  logs; :mod:`~bluejay_async.core.options`: the per-client options, checked;
+- :mod:`~bluejay_async.core.pool`: the ``aiohttp`` session of each event loop, and its slots;
+- :mod:`~bluejay_async.core.body`: reading a body within ``max_response_bytes``;
 - :mod:`~bluejay_async.core.retry`: :class:`RetryPolicy` and the retry decision (what is retried,
-  how long to wait, when to give up);
+  how long to wait, when to give up), read by the single-call loop and the bulk loop alike;
 - :mod:`~bluejay_async.core.errors`: the exception tree (public as :mod:`bluejay_async.errors`);
-- :mod:`~bluejay_async.core.codec`: JSON bytes in and out;
-- :mod:`~bluejay_async.core.converter`: JSON to records and back (the decode path);
+- :mod:`~bluejay_async.core.codec`: JSON bytes in and out (one rule for request bodies);
+- :mod:`~bluejay_async.core.converter`: JSON to records and back (the decode path), one job
+  per module in :mod:`~bluejay_async.core.decode` (parse, hooks, pure, fast, explain);
 - :mod:`~bluejay_async.core.markers`: annotations records use to say how a field is encoded;
 - :mod:`~bluejay_async.core.validation`: argument checks made before anything is sent;
 - :mod:`~bluejay_async.core.bulk` and :mod:`~bluejay_async.core.adaptive`: many requests at once,

@@ -43,21 +43,39 @@ class BaseClient:
         """The retry policy of this client."""
         return self._transport.retry
 
+    @property
+    def max_response_bytes(self) -> int:
+        """The largest response body this client reads, compressed or decompressed."""
+        return self._transport.max_response_bytes
+
     def with_options(
-        self: C, *, timeout: Timeout | None = None, retry: RetryPolicy | None = None
+        self: C,
+        *,
+        timeout: Timeout | None = None,
+        retry: RetryPolicy | None = None,
+        max_response_bytes: int | None = None,
     ) -> C:
-        """A copy with another timeout and/or retry policy that shares this client's pool.
+        """A copy with another timeout, retry policy or response size limit that shares this
+        client's pool.
 
         The copy is cheap; closing it is a no-op, the original client owns the pool::
 
             quick = client.with_options(timeout=2.0, retry=RetryPolicy(max_attempts=1))
         """
         clone = copy.copy(self)
-        clone._attach(self._transport.with_options(timeout=timeout, retry=retry))
+        clone._attach(
+            self._transport.with_options(
+                timeout=timeout, retry=retry, max_response_bytes=max_response_bytes
+            )
+        )
         return clone
 
     async def aclose(self) -> None:
-        """Close the connection pool (unless the session was passed in by the caller)."""
+        """Close the connection pool (unless the session was passed in by the caller).
+
+        Calls still waiting for a connection, or for their answer, end with
+        :class:`~bluejay_async.errors.ClientClosedError`; so does any call made afterwards.
+        """
         await self._transport.aclose()
 
     async def __aenter__(self: C) -> C:

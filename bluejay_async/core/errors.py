@@ -4,11 +4,14 @@ Every failure the SDK reports is an :class:`APIError`. The tree::
 
     APIError
     ├── ConfigurationError          no API key, malformed base URL, ...
+    ├── ClientClosedError           the client was closed (before or during the call)
     ├── InvalidRequestError         bad argument, raised before anything is sent (also ValueError)
-    ├── APIConnectionError          the request never got an HTTP answer
+    ├── APIConnectionError          the request never got a usable HTTP answer
+    │   ├── RedirectError           a 3xx the client will not follow (``.status_code``)
     │   └── APITimeoutError
     │       └── RunTimeoutError     a run did not finish within ``runs.wait``'s timeout
     ├── ResponseDecodeError         a 2xx body that is not the JSON the API documents
+    │   └── ResponseTooLargeError   a body past the client's ``max_response_bytes``
     ├── PaginationError             a cursor loop or a page that makes no progress
     └── APIStatusError              the server answered with a status >= 400
         ├── BadRequestError         400
@@ -18,6 +21,9 @@ Every failure the SDK reports is an :class:`APIError`. The tree::
         ├── UnprocessableEntityError 422 (``.errors`` holds FastAPI's ``detail`` list)
         ├── RateLimitError          429 (``.retry_after`` in seconds, when the server sent one)
         └── ServerError             5xx
+
+Every class survives ``pickle`` with its attributes (multiprocessing, Celery, pytest-xdist hand
+exceptions across processes), whatever its constructor's keyword-only arguments.
 """
 
 from __future__ import annotations
@@ -37,6 +43,7 @@ __all__ = [
     "APITimeoutError",
     "AuthenticationError",
     "BadRequestError",
+    "ClientClosedError",
     "ConfigurationError",
     "FieldError",
     "InvalidRequestError",
@@ -44,7 +51,9 @@ __all__ = [
     "PaginationError",
     "PermissionDeniedError",
     "RateLimitError",
+    "RedirectError",
     "ResponseDecodeError",
+    "ResponseTooLargeError",
     "RunTimeoutError",
     "ServerError",
     "UnprocessableEntityError",
@@ -65,9 +74,27 @@ class APIError(Exception):
         super().__init__(message)
         self.message = message
 
+    def __reduce__(self) -> tuple[Any, ...]:
+        # Pickle re-creates an exception as ``cls(*args)``, which the keyword-only arguments of
+        # the subclasses refuse; rebuild it from its args and attributes instead.
+        return (_restore, (type(self), self.args, dict(self.__dict__)))
+
+
+def _restore(cls: type[APIError], args: tuple[Any, ...], state: dict[str, Any]) -> APIError:
+    """Unpickle an :class:`APIError` (see :meth:`APIError.__reduce__`)."""
+    error = cls.__new__(cls, *args)
+    error.args = args
+    error.__dict__.update(state)
+    return error
+
 
 class ConfigurationError(APIError):
     """The client is not configured well enough to send a request (e.g. no API key)."""
+
+
+class ClientClosedError(APIError):
+    """The client was closed: by :meth:`aclose` (or leaving ``async with``) before the call, or
+    while the call was waiting for a connection or an answer. Create a new client to go on."""
 
 
 class InvalidRequestError(APIError, ValueError):
@@ -83,12 +110,40 @@ class PaginationError(APIError):
 
 
 class APIConnectionError(APIError):
-    """No HTTP response was received: the connection failed, dropped, or the body was cut off."""
+    """No usable HTTP response: the connection failed, dropped, the body was cut off, or the
+    server redirected where the client does not follow (:class:`RedirectError`)."""
 
     def __init__(self, message: str, *, method: str, url: str) -> None:
         super().__init__(message)
         self.method = method
         self.url = url
+
+
+class RedirectError(APIConnectionError):
+    """The server answered with a redirect (3xx) the client does not follow.
+
+    Refused, never retried: a redirect without a ``Location`` or with one that is not a URL, a
+    redirected write (following could send it twice), a redirect to another origin (the
+    credentials would go there), or more than five redirects in a row.
+
+    Attributes:
+        status_code: the 3xx status of the last answer.
+        location: its ``Location`` header as sent (``None`` when absent).
+        method, url: the request that was redirected.
+    """
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        method: str,
+        url: str,
+        status_code: int,
+        location: str | None = None,
+    ) -> None:
+        super().__init__(message, method=method, url=url)
+        self.status_code = status_code
+        self.location = location
 
 
 class APITimeoutError(APIConnectionError):
@@ -119,6 +174,26 @@ class ResponseDecodeError(APIError):
         self.excerpt = excerpt
         self.method = method
         self.url = url
+
+
+class ResponseTooLargeError(ResponseDecodeError):
+    """A response body grew past the client's ``max_response_bytes`` (compressed or not).
+
+    Reading stopped at the limit, so memory stays bounded; the request is not retried, since
+    the same body would come back. Raise ``max_response_bytes`` on the client if the API
+    really sends bodies this large.
+
+    Attributes:
+        limit: the ``max_response_bytes`` in force.
+        status_code: the HTTP status of the oversized response.
+    """
+
+    def __init__(
+        self, message: str, *, limit: int, status_code: int, method: str, url: str
+    ) -> None:
+        super().__init__(message, method=method, url=url)
+        self.limit = limit
+        self.status_code = status_code
 
 
 @attrs.frozen(kw_only=True)

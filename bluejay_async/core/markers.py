@@ -1,11 +1,29 @@
-"""Markers carried in ``typing.Annotated`` metadata to tell the decoder how a field is encoded."""
+"""How a record's fields are written in JSON: annotations and class decorators.
+
+Records say it once, here; both decode paths read it (the pure path's hooks in
+:mod:`bluejay_async.core.decode.hooks`, the msgspec path in :mod:`bluejay_async.core.decode.fast`).
+
+* ``Annotated[datetime, EPOCH_MILLIS]``: integer milliseconds since the Unix epoch (UTC).
+* ``Annotated[datetime, TZ_AWARE]``: an ISO-8601 string; without an offset it is read as UTC.
+* ``JsonList[X]``: a list where JSON ``null`` reads as ``[]`` (with :func:`empty_null_lists`).
+* :func:`camel_case`: the record's JSON names are the camelCase of its attribute names.
+"""
 
 from __future__ import annotations
 
 import typing
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, Final
 
-__all__ = ["EPOCH_MILLIS", "TZ_AWARE", "JsonList", "WireFormat", "empty_null_lists"]
+__all__ = [
+    "EPOCH_MILLIS",
+    "TZ_AWARE",
+    "JsonList",
+    "WireFormat",
+    "camel_case",
+    "empty_null_lists",
+    "json_name",
+]
 
 C = typing.TypeVar("C", bound=type)
 
@@ -26,7 +44,7 @@ else:
 
 
 class WireFormat:
-    """A named marker; the converter dispatches on it."""
+    """A named marker; the decoders dispatch on it."""
 
     __slots__ = ("name",)
 
@@ -44,13 +62,32 @@ try:
     import msgspec
 
     # With msgspec installed the same marker tells its decoder to insist on an offset, so a naive
-    # timestamp falls back to the pure decoder, which reads it as UTC: both paths agree.
+    # timestamp falls back to the pure decoder, which reads it as UTC: both paths agree. (msgspec
+    # reads a record's own annotations, so the marker has to be msgspec's when it is there.)
     _tz_aware: object = msgspec.Meta(tz=True)
 except ImportError:  # pragma: no cover - exercised when the fast extra is absent
     _tz_aware = WireFormat("tz-aware")
 
 TZ_AWARE: Final = _tz_aware
 """A ``datetime`` that must carry an offset (msgspec checks it; the pure path assumes UTC)."""
+
+_CASING_ATTR = "__bluejay_json_casing__"
+
+
+def camel_case(cls: C) -> C:
+    """Class decorator: the record's JSON field names are the camelCase of its attribute names."""
+    setattr(cls, _CASING_ATTR, "camel")
+    return cls
+
+
+def _camel(name: str) -> str:
+    head, *rest = name.split("_")
+    return head + "".join(part[:1].upper() + part[1:] for part in rest)
+
+
+def json_name(cls: type, name: str) -> str:
+    """The JSON name of the attribute ``name`` of the record ``cls``."""
+    return _camel(name) if getattr(cls, _CASING_ATTR, None) == "camel" else name
 
 
 def empty_null_lists(cls: C) -> C:
@@ -68,11 +105,38 @@ def empty_null_lists(cls: C) -> C:
     )
     if not names:
         raise TypeError(f"{cls.__name__} has no JsonList field")
+    cls.__attrs_post_init__ = _post_init(names)  # type: ignore[attr-defined]
+    return cls
+
+
+_set = object.__setattr__
+
+
+def _post_init(names: tuple[str, ...]) -> Callable[[Any], None]:
+    # msgspec calls this once per record it builds: the one- and two-field cases (all but one
+    # record) skip the loop, which is a measurable part of the whole decode.
+    if len(names) == 1:
+        (only,) = names
+
+        def post_init_one(self: Any) -> None:
+            if getattr(self, only) is None:
+                _set(self, only, [])
+
+        return post_init_one
+    if len(names) == 2:
+        first, second = names
+
+        def post_init_two(self: Any) -> None:
+            if getattr(self, first) is None:
+                _set(self, first, [])
+            if getattr(self, second) is None:
+                _set(self, second, [])
+
+        return post_init_two
 
     def post_init(self: Any) -> None:
         for name in names:
             if getattr(self, name) is None:
-                object.__setattr__(self, name, [])
+                _set(self, name, [])
 
-    cls.__attrs_post_init__ = post_init  # type: ignore[attr-defined]
-    return cls
+    return post_init

@@ -1,17 +1,26 @@
 """When to retry a request and how long to wait: the SDK's single retry decision.
 
-:class:`RetryPolicy` is plain configuration. :func:`should_retry` and :func:`retry_delay` are the
-decision, as pure functions of the failed attempt, so they read top to bottom and test without a
-network. :meth:`RetryPolicy.retrying` wires them into ``tenacity``.
+:class:`RetryPolicy` holds the budget (attempts, deadline, waits) and makes the decision, as
+pure methods of the failed attempt and the time, so it reads top to bottom and tests without a
+network or a clock. Both retry loops read it: :meth:`RetryPolicy.call` (one call, its attempts
+one after another) and the bulk re-queue loop of :mod:`bluejay_async.core.bulk` (which keeps a
+key waiting out its ``Retry-After`` off the window). :meth:`RetryPolicy.retrying` offers the same
+policy as a ``tenacity`` object, for code of yours.
+
+Time goes through a :class:`Clock` (``now`` and ``sleep``): a test passes one that records the
+waits instead of sleeping them.
 """
 
 from __future__ import annotations
 
+import asyncio
+import itertools
 import random
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Awaitable, Callable, Mapping
 from datetime import timezone
 from email.utils import parsedate_to_datetime
+from typing import TypeVar
 
 import attrs
 import tenacity
@@ -22,17 +31,22 @@ from bluejay_async.core.errors import (
     APITimeoutError,
     InvalidRequestError,
     RateLimitError,
+    RedirectError,
     ResponseDecodeError,
+    ResponseTooLargeError,
 )
 
 __all__ = [
     "RETRYABLE_STATUSES",
+    "Clock",
     "ConnectionNotEstablished",
     "RetryPolicy",
     "parse_retry_after",
     "retry_delay",
     "should_retry",
 ]
+
+R = TypeVar("R")
 
 RETRYABLE_STATUSES = frozenset({408, 429, 500, 502, 503, 504})
 
@@ -76,9 +90,37 @@ def _at_least_one(_: object, attribute: attrs.Attribute[int], value: int) -> Non
         )
 
 
+def _jitter() -> float:
+    return random.random()  # looked up at each call, so a test may seed or replace it
+
+
+@attrs.frozen(kw_only=True)
+class Clock:
+    """Where the retry loops read the time and wait: ``now()`` in seconds (monotonic),
+    ``await sleep(seconds)``, and ``random()`` in ``[0, 1)`` for the backoff's jitter.
+
+    The default is the real time; a test passes ``Clock(sleep=record)`` to see the waits."""
+
+    now: Callable[[], float] = time.monotonic
+    sleep: Callable[[float], Awaitable[None]] = asyncio.sleep
+    random: Callable[[], float] = _jitter
+
+
+_REAL_TIME = Clock()
+
+
 @attrs.frozen(kw_only=True)
 class RetryPolicy:
     """How failed requests are retried.
+
+    Retried: connection errors, timeouts, a body cut off in transit, and the statuses 408, 429,
+    500, 502, 503 and 504 (see :meth:`is_retryable`). Never retried: other statuses, a body too
+    large or of the wrong shape, a redirect that is refused, a closed client. One call sends its
+    request at most ``max_attempts`` times.
+
+    Both retry loops read the decision from the same methods: :meth:`decide` (or its parts
+    :meth:`is_retryable`, :meth:`next_delay`, :meth:`within_deadline`) after each failure, and
+    :meth:`remaining` to cut an attempt's timeout.
 
     Args:
         max_attempts: total attempts per request, the first included; ``1`` disables retries.
@@ -92,6 +134,14 @@ class RetryPolicy:
         retry_non_idempotent: retry POSTs on every retryable failure. By default a POST is
             retried only when the server cannot have acted on it (the connection was never
             established, or it answered 429), so a write is never applied twice.
+
+    Bulk fetches (``results.retrieve_many``, ``runs.iter_results``) apply the same policy to
+    every key: the same retryable failures, the same waits, ``deadline`` counted from the key's
+    first request and bounding each of its requests. One allowance is theirs: with the
+    adaptive window on, a throttled attempt (429, or 503 with ``Retry-After``) while other
+    requests are being answered is not counted, at most :attr:`throttle_allowance` times per
+    key. So no key is ever sent more than :attr:`max_sends` times (``2 * max_attempts - 1``:
+    5 with the default policy; ``max_attempts`` with ``adaptive=False``).
     """
 
     max_attempts: int = attrs.field(default=3, validator=_at_least_one)
@@ -100,6 +150,58 @@ class RetryPolicy:
     retry_after_max: float = attrs.field(default=60.0, validator=_non_negative)
     deadline: float | None = attrs.field(default=None, validator=_positive_or_none)
     retry_non_idempotent: bool = attrs.field(default=False, validator=_boolean)
+
+    # --- the decision of one retry loop ----------------------------------------------------
+
+    def decide(
+        self,
+        error: BaseException,
+        *,
+        attempt: int,
+        elapsed: float,
+        idempotent: bool = True,
+        rand: Callable[[], float] = _jitter,
+    ) -> float | None:
+        """The whole decision after failed attempt number ``attempt``, ``elapsed`` seconds after
+        the first began: the seconds to wait before the next attempt, or ``None`` when ``error``
+        is final (the attempts are spent, the failure is not :meth:`is_retryable`, or the wait
+        would end past the deadline)."""
+        if attempt >= self.max_attempts or not self.is_retryable(error, idempotent=idempotent):
+            return None
+        delay = self.next_delay(attempt, error, rand=rand)
+        return delay if self.within_deadline(elapsed, delay) else None
+
+    # --- the loop of one call ----------------------------------------------------------------
+
+    async def call(
+        self,
+        attempt: Callable[[int, float], Awaitable[R]],
+        *,
+        idempotent: bool,
+        clock: Clock | None = None,
+    ) -> R:
+        """Run ``attempt(number, started)`` until it succeeds or :meth:`decide` says stop.
+
+        ``number`` counts from 1; ``started`` is when the first attempt began, on ``clock``.
+        The last error is raised as it is.
+        """
+        clock = clock or _REAL_TIME
+        started = clock.now()
+        for number in itertools.count(1):
+            try:
+                return await attempt(number, started)
+            except Exception as error:
+                delay = self.decide(
+                    error,
+                    attempt=number,
+                    elapsed=clock.now() - started,
+                    idempotent=idempotent,
+                    rand=clock.random,
+                )
+                if delay is None:
+                    raise
+            await clock.sleep(delay)
+        raise AssertionError("unreachable")  # pragma: no cover - itertools.count never ends
 
     def retrying(
         self, *, idempotent: bool, rng: random.Random | None = None
@@ -120,9 +222,49 @@ class RetryPolicy:
 
         return tenacity.AsyncRetrying(stop=stop, retry=decide, wait=wait, reraise=True)
 
+    # The decision as methods, for loops that schedule attempts themselves (bulk fetches).
+
+    def is_retryable(self, error: BaseException, *, idempotent: bool) -> bool:
+        """Whether a failed attempt may be tried again (:func:`should_retry`)."""
+        return should_retry(error, policy=self, idempotent=idempotent)
+
+    def next_delay(
+        self,
+        attempt: int,
+        error: BaseException | None,
+        *,
+        rand: Callable[[], float] = random.random,
+    ) -> float:
+        """Seconds to wait after failed attempt number ``attempt`` (:func:`retry_delay`)."""
+        return retry_delay(error, attempt=attempt, policy=self, rand=rand)
+
+    def within_deadline(self, elapsed: float, delay: float = 0.0) -> bool:
+        """Whether an attempt starting ``delay`` seconds from now, ``elapsed`` seconds after the
+        call's first attempt began, still begins before the deadline (as tenacity's
+        ``stop_before_delay`` decides for a single call)."""
+        return self.deadline is None or elapsed + delay < self.deadline
+
+    def remaining(self, elapsed: float) -> float | None:
+        """Seconds left before the deadline, ``elapsed`` seconds after the call's first attempt
+        began: the longest an attempt starting now may take (``None``: no deadline)."""
+        return None if self.deadline is None else self.deadline - elapsed
+
+    @property
+    def throttle_allowance(self) -> int:
+        """Throttled attempts a bulk fetch may leave uncounted per key: ``max_attempts - 1``."""
+        return self.max_attempts - 1
+
+    @property
+    def max_sends(self) -> int:
+        """The most requests a bulk fetch ever sends for one key: ``max_attempts`` plus
+        :attr:`throttle_allowance`."""
+        return self.max_attempts + self.throttle_allowance
+
 
 def should_retry(exc: BaseException, *, policy: RetryPolicy, idempotent: bool) -> bool:
-    """Whether a failed attempt may be tried again under ``policy``."""
+    """Whether a failed attempt may be tried again under ``policy`` (its budget aside)."""
+    if isinstance(exc, (RedirectError, ResponseTooLargeError)):
+        return False  # the same answer would come back
     if isinstance(exc, ConnectionNotEstablished):
         return True
     if isinstance(exc, APIStatusError):
@@ -145,7 +287,7 @@ def retry_delay(
     *,
     attempt: int,
     policy: RetryPolicy,
-    rand: Callable[[], float] = random.random,
+    rand: Callable[[], float] = _jitter,
 ) -> float:
     """Seconds to wait after failed attempt number ``attempt`` (1-based).
 

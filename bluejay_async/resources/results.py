@@ -7,7 +7,7 @@ from typing import Any, TypeVar
 
 from bluejay_async.core.adaptive import AdaptiveWindow
 from bluejay_async.core.bulk import Outcome, ProgressCallback, fetch_many
-from bluejay_async.core.converter import decode_response, unstructure
+from bluejay_async.core.converter import unstructure
 from bluejay_async.core.errors import InvalidRequestError
 from bluejay_async.core.retry import RetryPolicy
 from bluejay_async.core.transport import Transport
@@ -86,7 +86,7 @@ class ResultsResource:
 
         def decode(run_id: RunId, raw: bytes) -> SimulationResults:
             url = transport.url(_results_path(run_id))
-            return decode_response(raw, SimulationResults, method="GET", url=url)
+            return transport.decode(raw, SimulationResults, method="GET", url=url)
 
         return fetch_many(
             run_ids,

@@ -11,6 +11,7 @@ from bluejay_async import RetryPolicy
 from bluejay_async.errors import (
     AuthenticationError,
     BadRequestError,
+    ClientClosedError,
     ConfigurationError,
     InvalidRequestError,
     PermissionDeniedError,
@@ -190,7 +191,7 @@ async def test_with_options_shares_the_pool_and_keeps_the_project(sandbox: Sandb
         await quick.aclose()  # a no-op: the original owns the pool
         await cg.runs.list("s", "b", limit=1)
         assert quick._transport._pool is cg._transport._pool
-    with pytest.raises(ConfigurationError, match="closed"):
+    with pytest.raises(ClientClosedError, match="closed"):
         await cg.runs.list("s", "b")
 
 

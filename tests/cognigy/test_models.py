@@ -1,16 +1,21 @@
-"""Records of the runs endpoint: renames, datetimes, tolerance, and failures that name a path."""
+"""Records of the runs endpoint: renames, datetimes, tolerance, and failures that name a path.
+
+Every test runs on both decode paths (msgspec through a camelCase mirror, and the pure path).
+"""
 
 from __future__ import annotations
 
 import copy
+import json
 from datetime import datetime, timezone
 from typing import Any
 
 import attrs
 import pytest
 
-from bluejay_async.core import codec as _codec
+from bluejay_async.core import converter as conv
 from bluejay_async.core.converter import decode_response, unstructure
+from bluejay_async.core.decode import fast
 from bluejay_async.errors import ResponseDecodeError
 from cognigy_async import (
     ErrorCategory,
@@ -76,8 +81,31 @@ PAGINATION = {
 }
 
 
+@pytest.fixture(autouse=True, params=["msgspec", "cattrs"])
+def backend(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> str:
+    """Run every test once on each decode path."""
+    if request.param == "msgspec" and conv.msgspec is None:  # pragma: no cover
+        pytest.skip("msgspec is not installed")
+    monkeypatch.setattr(conv, "_BACKEND", request.param)
+    return str(request.param)
+
+
 def decode(body: Any) -> RunsPage:
-    return decode_response(_codec.dumps(body), RunsPage, method="GET", url="http://x/runs")
+    raw = json.dumps(body).encode()  # the stdlib: orjson refuses integers beyond 64 bits
+    return decode_response(raw, RunsPage, method="GET", url="http://x/runs")
+
+
+def test_the_fast_path_decodes_cognigy_pages(backend: str) -> None:
+    if backend != "msgspec":
+        pytest.skip("the msgspec path only")
+    fast_decode = fast.decoder(RunsPage)
+    assert fast_decode is not None
+    raw = json.dumps({"data": [RUN, RUN], "pagination": PAGINATION}).encode()
+    page = fast_decode(raw)  # no fallback: msgspec itself builds the records
+    assert page == decode({"data": [RUN, RUN], "pagination": PAGINATION})
+    assert page.data[0].turns[0].created_at == datetime(
+        2025, 1, 1, 0, 0, 0, 123_000, tzinfo=timezone.utc
+    )
 
 
 def test_the_whole_run_object_in_snake_case() -> None:
@@ -111,6 +139,7 @@ def test_the_whole_run_object_in_snake_case() -> None:
     assert run.created_at == datetime(2025, 1, 1, tzinfo=timezone.utc)
     assert run.expires_at == datetime(2025, 1, 31, tzinfo=timezone.utc)
     assert run.duration == 4200
+    assert page.pagination is not None
     assert page.pagination.has_next is False
     assert page.pagination.next is None
 
@@ -123,7 +152,7 @@ def test_records_are_frozen_slotted_and_keyword_only() -> None:
     with pytest.raises(attrs.exceptions.FrozenInstanceError):
         run.id = "x"  # type: ignore[misc]
     with pytest.raises(TypeError):
-        SuccessRate(1.0)  # type: ignore[misc]
+        SuccessRate(1.0)  # type: ignore[call-arg]
 
 
 def test_unstructure_renames_back_to_camel_case_and_millis() -> None:
@@ -180,6 +209,54 @@ def test_a_bad_field_raises_response_decode_error_naming_its_path(mutate: Any, p
     assert path in str(info.value)
 
 
-def test_a_page_without_pagination_is_refused() -> None:
-    with pytest.raises(ResponseDecodeError, match=r"\$\.pagination"):
-        decode({"data": [RUN]})
+def test_a_page_without_pagination_is_accepted() -> None:
+    # The OpenAPI document requires neither `pagination` nor `data`.
+    page = decode({"data": [RUN]})
+    assert page.pagination is None
+    assert [run.id for run in page.data] == ["r1"]
+    assert decode({}) == RunsPage()
+
+
+def test_integers_beyond_64_bits_are_kept_exact() -> None:
+    big = 2**64 + 1  # JSON schema "integer" has no bound; a float would read 18446744073709551616
+    run = copy.deepcopy(RUN)
+    run["sequence"] = big
+    run["turns"][0]["sequence"] = -big
+    run["turns"][0]["data"] = {"count": big, "nested": [big, {"n": big}]}
+    run["successCriteria"][0]["params"] = {"limit": big}
+    run["metrics"]["results"] = [{"score": big}]
+    pagination = {**PAGINATION, "total": big}
+    page = decode({"data": [run], "pagination": pagination})
+    [decoded] = page.data
+    assert decoded.sequence == big
+    assert type(decoded.sequence) is int
+    assert decoded.turns[0].sequence == -big
+    assert decoded.turns[0].data == {"count": big, "nested": [big, {"n": big}]}
+    assert decoded.success_criteria[0].params == {"limit": big}
+    assert decoded.metrics.results == [{"score": big}]
+    assert page.pagination is not None
+    assert page.pagination.total == big
+
+
+@pytest.mark.parametrize(
+    "created_at",
+    [253_402_300_800_000, -62_135_596_800_001, 2**63 - 1, -(2**63), 2**64],
+)
+def test_created_at_outside_years_1_to_9999_is_refused(created_at: int) -> None:
+    run = copy.deepcopy(RUN)
+    run["createdAt"] = created_at
+    with pytest.raises(ResponseDecodeError) as info:
+        decode({"data": [run], "pagination": PAGINATION})
+    assert info.value.path == "$.data[0].createdAt"
+    assert f"timestamp {created_at} ms is outside the datetime range (years 1 to 9999)" in str(
+        info.value
+    )
+
+
+def test_created_at_at_the_ends_of_the_range() -> None:
+    first, last = copy.deepcopy(RUN), copy.deepcopy(RUN)
+    first["createdAt"] = -62_135_596_800_000
+    last["createdAt"] = 253_402_300_799_999
+    page = decode({"data": [first, last], "pagination": PAGINATION})
+    assert page.data[0].created_at == datetime(1, 1, 1, tzinfo=timezone.utc)
+    assert page.data[1].created_at == datetime(9999, 12, 31, 23, 59, 59, 999_000, timezone.utc)

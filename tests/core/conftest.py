@@ -6,10 +6,11 @@ import socket
 from collections.abc import AsyncIterator, Callable
 from typing import Any
 
+import attrs
 import pytest
-import tenacity
 
 from bluejay_async import BluejayClient, RetryPolicy
+from bluejay_async.core.retry import Clock
 from tests.scripted_server import ScriptedServer
 
 API_KEY = "bj-test-KEY-7f3a9c21d4e8"
@@ -22,15 +23,26 @@ FAST_RETRY = RetryPolicy(max_attempts=3, backoff_base=0.001, backoff_max=0.002)
 
 
 @pytest.fixture
-async def make_client(server: ScriptedServer) -> AsyncIterator[MakeClient]:
-    """Build clients on the scripted server (fast retries by default); all closed at teardown."""
+async def make_client(
+    server: ScriptedServer, request: pytest.FixtureRequest
+) -> AsyncIterator[MakeClient]:
+    """Build clients on the scripted server (fast retries by default); all closed at teardown.
+
+    In a test that also asks for ``sleeps``, the clients record their waits there instead of
+    sleeping them.
+    """
     made: list[BluejayClient] = []
+    clock = None
+    if "sleeps" in request.fixturenames:
+        clock = recording_clock(request.getfixturevalue("sleeps"))
 
     def make(**kwargs: Any) -> BluejayClient:
         kwargs.setdefault("api_key", API_KEY)
         kwargs.setdefault("base_url", server.url)
         kwargs.setdefault("retry", FAST_RETRY)
         client = BluejayClient(**kwargs)
+        if clock is not None:
+            client._attach(attrs.evolve(client._transport, clock=clock))
         made.append(client)
         return client
 
@@ -46,26 +58,22 @@ async def bj(make_client: MakeClient) -> BluejayClient:
 
 
 @pytest.fixture
-def sleeps(monkeypatch: pytest.MonkeyPatch) -> list[float]:
-    """Record the waits between attempts instead of sleeping them.
+def sleeps() -> list[float]:
+    """The waits between attempts of the ``make_client``/``bj`` clients, recorded, not slept.
 
-    The retry loop still computes and "sleeps" every wait, so a test can read what it would have
-    waited without any wall-clock measurement.
+    The retry loop still computes and "sleeps" every wait (on the clock the clients are given),
+    so a test can read what it would have waited without any wall-clock measurement.
     """
-    recorded: list[float] = []
+    return []
 
-    async def fake_sleep(seconds: float) -> None:
+
+def recording_clock(recorded: list[float]) -> Clock:
+    """A clock whose ``sleep`` appends the seconds to ``recorded`` and returns at once."""
+
+    async def sleep(seconds: float) -> None:
         recorded.append(seconds)
 
-    real = tenacity.AsyncRetrying
-
-    class RecordingRetrying(real):  # type: ignore[misc, valid-type]
-        def __init__(self, *args: Any, **kwargs: Any) -> None:
-            kwargs["sleep"] = fake_sleep
-            super().__init__(*args, **kwargs)
-
-    monkeypatch.setattr(tenacity, "AsyncRetrying", RecordingRetrying)
-    return recorded
+    return Clock(sleep=sleep)
 
 
 @pytest.fixture

@@ -14,8 +14,10 @@ from bluejay_async.client import DEFAULT_BASE_URL
 from bluejay_async.errors import (
     APIConnectionError,
     APIStatusError,
+    ClientClosedError,
     ConfigurationError,
     InvalidRequestError,
+    RedirectError,
 )
 from tests.core.conftest import API_KEY, MakeClient
 from tests.scripted_server import Reply, ScriptedServer, scripted_server
@@ -209,7 +211,7 @@ async def test_redirect_to_another_origin_is_refused(
             "GET", RUNS, Reply(status=302, json={}, headers={"Location": elsewhere.url + "/v1/x"})
         )
 
-        with pytest.raises(APIStatusError, match="another origin") as info:
+        with pytest.raises(RedirectError, match="another origin") as info:
             await bj.runs.list(5)
 
         assert elsewhere.requests == []
@@ -222,7 +224,7 @@ async def test_redirect_to_another_scheme_or_host_is_refused(
     server: ScriptedServer, bj: BluejayClient, location: str
 ) -> None:
     server.script("GET", RUNS, Reply(status=302, json={}, headers={"Location": location}))
-    with pytest.raises(APIStatusError, match="another origin"):
+    with pytest.raises(RedirectError, match="another origin"):
         await bj.runs.list(5)
 
 
@@ -234,7 +236,7 @@ async def test_a_redirected_post_is_not_followed(
     server.script("POST", "/v1/x", OK_CREATE)
     server.script("GET", "/v1/x", OK_CREATE)
 
-    with pytest.raises(APIStatusError, match="not followed") as info:
+    with pytest.raises(RedirectError, match="not followed") as info:
         await bj.simulations.create("agent")
 
     assert info.value.status_code == status
@@ -286,7 +288,7 @@ async def test_aclose_twice_and_use_after_close(server: ScriptedServer) -> None:
     await bj.aclose()
     await bj.aclose()
 
-    with pytest.raises(ConfigurationError, match="closed"):
+    with pytest.raises(ClientClosedError, match="closed"):
         await bj.runs.list(5)
     assert server.count("GET", RUNS) == 1
 
@@ -294,7 +296,7 @@ async def test_aclose_twice_and_use_after_close(server: ScriptedServer) -> None:
 async def test_closing_an_unused_client(server: ScriptedServer) -> None:
     bj = BluejayClient(api_key="k", base_url=server.url)
     await bj.aclose()
-    with pytest.raises(ConfigurationError):
+    with pytest.raises(ClientClosedError):
         await bj.results.retrieve(1)
     assert server.requests == []
 
@@ -316,7 +318,7 @@ async def test_closed_client_with_its_own_session_refuses_calls(server: Scripted
     async with aiohttp.ClientSession() as session:
         bj = BluejayClient(api_key="k", base_url=server.url, session=session)
         await bj.aclose()
-        with pytest.raises(ConfigurationError):
+        with pytest.raises(ClientClosedError):
             await bj.runs.list(5)
         assert not session.closed
     assert server.requests == []
@@ -354,7 +356,7 @@ async def test_with_options_shares_the_pool_and_does_not_close_it(
 
     await bj.aclose()
     assert session.closed
-    with pytest.raises(ConfigurationError):
+    with pytest.raises(ClientClosedError):
         await fast.runs.list(5)  # the copy shares the closed pool
 
 

@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import json
+import os
+import subprocess
+import sys
 from datetime import datetime, timedelta, timezone
 from typing import Annotated, Any
 
@@ -31,6 +34,7 @@ from bluejay_async.core.converter import (
     structure,
     unstructure,
 )
+from bluejay_async.core.decode import fast
 from bluejay_async.core.markers import EPOCH_MILLIS, WireFormat
 from bluejay_async.errors import ResponseDecodeError
 from bluejay_async.models import Timestamp
@@ -50,7 +54,7 @@ def backend(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> 
 
 
 def decode(body: Any, into: type[Any] = SimulationResults) -> Any:
-    raw = body if isinstance(body, bytes) else orjson.dumps(body)
+    raw = body if isinstance(body, bytes) else json.dumps(body).encode()
     return decode_response(raw, into, method="GET", url="http://h/v1/x")
 
 
@@ -478,21 +482,48 @@ def test_records_round_trip(backend: str) -> None:
 # --- the two paths -------------------------------------------------------------------------
 
 
-def test_decoder_backend_follows_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("BLUEJAY_ASYNC_DECODER", " PURE ")
+def _backend_in_a_fresh_interpreter(setting: str | None) -> str:
+    env = {k: v for k, v in os.environ.items() if k != "BLUEJAY_ASYNC_DECODER"}
+    if setting is not None:
+        env["BLUEJAY_ASYNC_DECODER"] = setting
+    code = "from bluejay_async.core.converter import decoder_backend; print(decoder_backend())"
+    done = subprocess.run(
+        [sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True
+    )
+    return done.stdout.strip()
+
+
+def test_the_environment_picks_the_backend_once_at_import() -> None:
+    fast_or_pure = "msgspec" if conv.msgspec is not None else "cattrs"
+    assert _backend_in_a_fresh_interpreter(" PURE ") == "cattrs"
+    assert _backend_in_a_fresh_interpreter("auto") == fast_or_pure
+    assert _backend_in_a_fresh_interpreter(None) == fast_or_pure
+
+
+def test_decoder_backend_reports_the_path_decode_response_takes(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("BLUEJAY_ASYNC_DECODER", "pure")  # read at import only: no effect now
+    assert decoder_backend() == conv._BACKEND
+    monkeypatch.setattr(conv, "_BACKEND", "cattrs")
     assert decoder_backend() == "cattrs"
-    monkeypatch.setenv("BLUEJAY_ASYNC_DECODER", "auto")
-    assert decoder_backend() == ("msgspec" if conv.msgspec is not None else "cattrs")
-    monkeypatch.delenv("BLUEJAY_ASYNC_DECODER")
-    assert decoder_backend() == ("msgspec" if conv.msgspec is not None else "cattrs")
+
+    def no_fast_path(into: Any) -> None:
+        raise AssertionError("the msgspec path was tried")
+
+    monkeypatch.setattr(fast, "decoder", no_fast_path)
+    assert decode(bodies.results_body(1)).simulation_results[0].id == 1000
 
 
 @pytest.mark.skipif(conv.msgspec is None, reason="msgspec is not installed")
 def test_the_fast_path_really_decodes_the_bluejay_records() -> None:
     for into in (SimulationResults, SimulationCreated, _RunsBody):
-        assert conv._fast_decoder(into) is not None
+        assert fast.reads_directly(into)
+        assert fast.decoder(into) is not None
     raw = orjson.dumps(bodies.results_body())
-    assert conv._fast_decoder(SimulationResults).decode(raw) == decode(raw)
+    fast_decode = fast.decoder(SimulationResults)
+    assert fast_decode is not None
+    assert fast_decode(raw) == decode(raw)
 
 
 @camel_case
@@ -512,9 +543,24 @@ class _BareDatetimeRecord:
     at: datetime
 
 
-def test_renamed_and_epoch_millis_records_use_the_pure_path(backend: str) -> None:
-    assert conv._msgspec_can_decode(_CamelRecord) is False
-    assert conv._msgspec_can_decode(_MillisRecord) is False
+@pytest.mark.skipif(conv.msgspec is None, reason="msgspec is not installed")
+def test_renamed_epoch_millis_and_bare_datetime_records_take_the_fast_path_too() -> None:
+    raw = orjson.dumps({"createdAt": 1_700_000_000_123, "displayName": "x"})
+    for into in (_CamelRecord, _MillisRecord, _BareDatetimeRecord):
+        assert not fast.reads_directly(into)
+    fast_decode = fast.decoder(_CamelRecord)
+    assert fast_decode is not None
+    assert fast_decode(raw) == _CamelRecord(
+        created_at=datetime(2023, 11, 14, 22, 13, 20, 123000, tzinfo=timezone.utc),
+        display_name="x",
+    )
+    at = fast.decoder(_BareDatetimeRecord)
+    assert at is not None
+    with pytest.raises(fast.REFUSED):  # a naive timestamp: the pure path reads it as UTC
+        at(b'{"at": "2024-01-01T10:00:00"}')
+
+
+def test_renamed_and_epoch_millis_records(backend: str) -> None:
     rec = decode(
         {"createdAt": 1_700_000_000_123, "displayName": "x", "display_name": "y"}, _CamelRecord
     )
@@ -524,10 +570,17 @@ def test_renamed_and_epoch_millis_records_use_the_pure_path(backend: str) -> Non
     )
     assert unstructure(rec) == {"createdAt": 1_700_000_000_123, "displayName": "x"}
     assert unstructure(_MillisRecord(at=datetime(1970, 1, 1, 0, 0, 1))) == {"at": 1000}
-    with pytest.raises(ResponseDecodeError, match=r"\$\.at: timestamp .* out of range"):
-        decode({"at": 10**18}, _MillisRecord)
-    with pytest.raises(ResponseDecodeError, match=r"\$\.at: expected an integer timestamp"):
-        decode({"at": "2024-01-01T00:00:00Z"}, _MillisRecord)
+    assert decode({"at": -62_135_596_800_000}, _MillisRecord).at == datetime(
+        1, 1, 1, tzinfo=timezone.utc
+    )
+    for out_of_range in (253_402_300_800_000, -62_135_596_800_001, 10**18, 2**70):
+        with pytest.raises(
+            ResponseDecodeError, match=r"\$\.at: timestamp .* outside the datetime range"
+        ):
+            decode({"at": out_of_range}, _MillisRecord)
+    for wrong in ("2024-01-01T00:00:00Z", 1.7e12, True, None):
+        with pytest.raises(ResponseDecodeError, match=r"\$\.at: expected an integer timestamp"):
+            decode({"at": wrong}, _MillisRecord)
 
 
 def test_bare_datetime_fields_read_naive_timestamps_as_utc(backend: str) -> None:
@@ -554,7 +607,7 @@ class _Aliased:
     ratio: float = 0.0
 
 
-def test_compiled_hooks_pass_private_fields_by_alias_and_keep_each_hooks_results() -> None:
+def test_generated_hooks_pass_private_fields_by_alias_and_keep_each_hooks_results() -> None:
     record = conv.converter.structure({"_secret": "s", "ratio": 2, "extra": {"a": [1]}}, _Aliased)
     assert record == _Aliased(secret="s", ratio=2.0, extra={"a": [1]})
     assert type(record.ratio) is float  # an int where a number is expected is converted
@@ -565,19 +618,37 @@ def test_compiled_hooks_pass_private_fields_by_alias_and_keep_each_hooks_results
         ({"_secret": "s", "count": True}, "expected an integer, got boolean"),
         ({"_secret": "s", "extra": []}, "expected an object, got array"),
         ({"_secret": 1}, "expected a string, got integer"),
-        ("text", "expected an object, got string"),
     ):
         with pytest.raises(TypeError, match=problem):
             conv.converter.structure(bad, _Aliased)
     with pytest.raises(KeyError):
         conv.converter.structure({}, _Aliased)
+    for not_an_object, kind in (("_secret", "string"), (["_secret"], "array"), (None, "null")):
+        with pytest.raises(TypeError):  # worded by the explaining converter, below
+            conv.converter.structure(not_an_object, _Aliased)
+        with pytest.raises(ResponseDecodeError, match=f"\\$: expected an object, got {kind}"):
+            structure(not_an_object, _Aliased)
 
 
-def test_a_factory_that_takes_self_is_refused_when_the_hook_is_built() -> None:
-    @attrs.frozen
-    class TakesSelf:
-        a: int = 0
-        b: int = attrs.field(default=attrs.Factory(lambda self: self.a, takes_self=True))
+@attrs.frozen
+class _TakesSelf:
+    a: int = 0
+    b: int = attrs.field(default=attrs.Factory(lambda self: self.a + 1, takes_self=True))
 
-    with pytest.raises(TypeError, match="takes_self"):
-        conv.converter.structure({"a": 1}, TakesSelf)
+
+def test_a_factory_that_takes_self_is_honoured_on_the_pure_path(backend: str) -> None:
+    assert fast.decoder(_TakesSelf) is None  # msgspec cannot build it: always the pure path
+    assert decode({"a": 1}, _TakesSelf) == _TakesSelf(a=1, b=2)
+    assert decode({"a": 1, "b": 5}, _TakesSelf) == _TakesSelf(a=1, b=5)
+
+
+def test_the_pure_path_is_imported_on_first_use() -> None:
+    code = (
+        "import sys, bluejay_async, cognigy_async\n"
+        "assert 'cattrs' not in sys.modules, 'cattrs imported at start-up'\n"
+        "from bluejay_async.core.converter import unstructure\n"
+        "from bluejay_async import Event\n"
+        "assert unstructure(Event(title='t', start_offset_ms=0))['title'] == 't'\n"
+        "assert 'cattrs' in sys.modules\n"
+    )
+    subprocess.run([sys.executable, "-c", code], check=True)

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import inspect
+import pickle
+
 import pytest
 
 from bluejay_async import BluejayClient, RetryPolicy
@@ -292,3 +295,80 @@ def test_exception_tree() -> None:
     for cls in (BadRequestError, NotFoundError, RateLimitError, ServerError):
         assert issubclass(cls, APIStatusError)
     assert InvalidRequestError("m", param="p").param == "p"
+
+
+# --- pickle ----------------------------------------------------------------------------------
+
+SAMPLES: dict[str, object] = {
+    "message": "something failed",
+    "method": "GET",
+    "url": "https://api.example.com/v1/x",
+    "status_code": 418,
+    "body": {"detail": "teapot", "n": [1, 2]},
+    "headers": {"X-Request-Id": "req-1", "Retry-After": "3"},
+    "request_id": "req-1",
+    "code": "E1",
+    "field": "name",
+    "trace_id": "trace-1",
+    "errors": (FieldError(loc=("body", "name"), msg="bad", type="value_error", input=3),),
+    "retry_after": 3.0,
+    "param": "run_id",
+    "path": "$.a[0]",
+    "excerpt": "{...",
+    "malformed": True,
+    "location": "/elsewhere",
+    "limit": 1024,
+}
+
+
+def _sample(parameter: inspect.Parameter) -> object:
+    if parameter.name in SAMPLES:
+        return SAMPLES[parameter.name]
+    annotation = str(parameter.annotation)
+    if "int" in annotation:
+        return 7
+    if "float" in annotation:
+        return 1.5
+    return f"sample {parameter.name}"
+
+
+def _public_exceptions() -> list[type[BaseException]]:
+    import bluejay_async.errors as public
+
+    found = [getattr(public, name) for name in public.__all__]
+    return [c for c in found if isinstance(c, type) and issubclass(c, BaseException)]
+
+
+def _build(cls: type[BaseException]) -> BaseException:
+    """An instance with every constructor argument given a distinctive value."""
+    positional: list[object] = []
+    keywords: dict[str, object] = {}
+    for parameter in list(inspect.signature(cls).parameters.values()):
+        if parameter.kind is parameter.VAR_KEYWORD:  # passed on to the parent class
+            parent = inspect.signature(cls.__mro__[1]).parameters.values()
+            keywords.update({p.name: _sample(p) for p in parent if p.kind is p.KEYWORD_ONLY})
+        elif parameter.kind is parameter.KEYWORD_ONLY:
+            keywords[parameter.name] = _sample(parameter)
+        elif parameter.kind is not parameter.VAR_POSITIONAL:
+            positional.append(_sample(parameter))
+    return cls(*positional, **keywords)
+
+
+@pytest.mark.parametrize("cls", _public_exceptions(), ids=lambda c: c.__name__)
+def test_every_public_exception_pickles_with_its_attributes(cls: type[BaseException]) -> None:
+    error = _build(cls)
+    copy = pickle.loads(pickle.dumps(error))
+    assert type(copy) is cls
+    assert copy.args == error.args
+    assert str(copy) == str(error)
+    assert vars(copy).keys() == vars(error).keys()
+    for name, value in vars(error).items():
+        assert getattr(copy, name) == value, name
+    if isinstance(copy, APIStatusError):
+        assert copy.headers["x-request-id"] == "req-1"  # still case-insensitive
+
+
+def test_the_pickle_test_covers_the_new_classes() -> None:
+    names = {c.__name__ for c in _public_exceptions()}
+    assert {"ClientClosedError", "RedirectError", "ResponseTooLargeError"} <= names
+    assert len(names) >= 18

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from aiohttp.test_utils import TestClient, TestServer
 
-from bluejay_async.errors import ConfigurationError
+from bluejay_async.errors import ClientClosedError
 from bluejay_async.sandbox import FaultRule, Sandbox, SandboxConfig, run_sandbox
 from tests.scripts import ROOT, mypy_strict, run_python, sandbox_environment
 
@@ -70,7 +70,7 @@ async def test_the_service_shares_one_client_across_requests(
     assert summary["runs"] == summary["runs_fetched"] == len(runs)
     assert 0 <= summary["goal_success_rate"] <= 1
     assert client.base_url == sandbox.bluejay_url
-    with pytest.raises(ConfigurationError, match="closed"):  # closed with the service
+    with pytest.raises(ClientClosedError, match="closed"):  # closed with the service
         await client.runs.list(1)
 
 
