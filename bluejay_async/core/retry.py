@@ -92,6 +92,14 @@ class RetryPolicy:
         retry_non_idempotent: retry POSTs on every retryable failure. By default a POST is
             retried only when the server cannot have acted on it (the connection was never
             established, or it answered 429), so a write is never applied twice.
+
+    Bulk fetches (``results.retrieve_many``, ``runs.iter_results``) apply the same policy to
+    every key: the same retryable failures, the same waits, ``deadline`` counted from the key's
+    first request and bounding each of its requests. One allowance is theirs: with the
+    adaptive window on, a throttled attempt (429, or 503 with ``Retry-After``) while other
+    requests are being answered is not counted, at most :attr:`throttle_allowance` times per
+    key. So no key is ever sent more than :attr:`max_sends` times (``2 * max_attempts - 1``:
+    5 with the default policy; ``max_attempts`` with ``adaptive=False``).
     """
 
     max_attempts: int = attrs.field(default=3, validator=_at_least_one)
@@ -119,6 +127,44 @@ class RetryPolicy:
             return retry_delay(exc, attempt=state.attempt_number, policy=self, rand=jitter.random)
 
         return tenacity.AsyncRetrying(stop=stop, retry=decide, wait=wait, reraise=True)
+
+    # The decision as methods, for loops that schedule attempts themselves (bulk fetches).
+
+    def is_retryable(self, error: BaseException, *, idempotent: bool) -> bool:
+        """Whether a failed attempt may be tried again (:func:`should_retry`)."""
+        return should_retry(error, policy=self, idempotent=idempotent)
+
+    def next_delay(
+        self,
+        attempt: int,
+        error: BaseException | None,
+        *,
+        rand: Callable[[], float] = random.random,
+    ) -> float:
+        """Seconds to wait after failed attempt number ``attempt`` (:func:`retry_delay`)."""
+        return retry_delay(error, attempt=attempt, policy=self, rand=rand)
+
+    def within_deadline(self, elapsed: float, delay: float = 0.0) -> bool:
+        """Whether an attempt starting ``delay`` seconds from now, ``elapsed`` seconds after the
+        call's first attempt began, still begins before the deadline (as tenacity's
+        ``stop_before_delay`` decides for a single call)."""
+        return self.deadline is None or elapsed + delay < self.deadline
+
+    def remaining(self, elapsed: float) -> float | None:
+        """Seconds left before the deadline, ``elapsed`` seconds after the call's first attempt
+        began: the longest an attempt starting now may take (``None``: no deadline)."""
+        return None if self.deadline is None else self.deadline - elapsed
+
+    @property
+    def throttle_allowance(self) -> int:
+        """Throttled attempts a bulk fetch may leave uncounted per key: ``max_attempts - 1``."""
+        return self.max_attempts - 1
+
+    @property
+    def max_sends(self) -> int:
+        """The most requests a bulk fetch ever sends for one key: ``max_attempts`` plus
+        :attr:`throttle_allowance`."""
+        return self.max_attempts + self.throttle_allowance
 
 
 def should_retry(exc: BaseException, *, policy: RetryPolicy, idempotent: bool) -> bool:

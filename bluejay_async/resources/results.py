@@ -19,7 +19,7 @@ from bluejay_async.core.validation import (
 )
 from bluejay_async.models import Event, ResultUpdated, SimulationResults, ToolCall, TranscriptEntry
 
-__all__ = ["ResultsResource"]
+__all__ = ["ResultsResource", "fetch_results"]
 
 RunId = TypeVar("RunId", int, str)
 
@@ -70,32 +70,8 @@ class ResultsResource:
         Raises:
             InvalidRequestError: ``concurrency`` < 1 or another bad argument, before any request.
         """
-        return self._fetch_many(run_ids, AdaptiveWindow(concurrency, adaptive=adaptive), progress)
-
-    def _fetch_many(
-        self,
-        run_ids: Iterable[RunId] | AsyncIterable[RunId],
-        window: AdaptiveWindow,
-        progress: ProgressCallback | None,
-    ) -> AsyncGenerator[Outcome[RunId, SimulationResults], None]:
-        # One attempt per request: fetch_many decides the retries, so it sees every 429.
-        transport = self._transport.with_options(retry=RetryPolicy(max_attempts=1))
-
-        async def fetch(run_id: RunId) -> bytes:
-            return await transport.request_bytes("GET", _results_path(run_id))
-
-        def decode(run_id: RunId, raw: bytes) -> SimulationResults:
-            url = transport.url(_results_path(run_id))
-            return decode_response(raw, SimulationResults, method="GET", url=url)
-
-        return fetch_many(
-            run_ids,
-            fetch,
-            decode=decode,
-            window=window,
-            retry=self._transport.retry,
-            progress=progress,
-        )
+        window = AdaptiveWindow(concurrency, adaptive=adaptive)
+        return fetch_results(self._transport, run_ids, window=window, progress=progress)
 
     async def update(
         self,
@@ -149,3 +125,39 @@ class ResultsResource:
 
 def _results_path(run_id: int | str) -> str:
     return "/v1/retrieve-simulation-results/" + path_segment(run_id, "run_id")
+
+
+def fetch_results(
+    transport: Transport,
+    run_ids: Iterable[RunId] | AsyncIterable[RunId],
+    *,
+    window: AdaptiveWindow,
+    progress: ProgressCallback | None,
+) -> AsyncGenerator[Outcome[RunId, SimulationResults], None]:
+    """Retrieve many runs' results over ``transport``: the machinery shared by
+    :meth:`ResultsResource.retrieve_many` and ``runs.iter_results``.
+
+    Each request is sent once and :func:`~bluejay_async.core.bulk.fetch_many` applies the
+    transport's :class:`~bluejay_async.RetryPolicy` per run id, so it sees every 429; each body
+    is decoded as its outcome is handed out.
+    """
+    single = transport.with_options(retry=RetryPolicy(max_attempts=1))
+
+    def url(run_id: RunId) -> str:
+        return single.url(_results_path(run_id))
+
+    async def fetch(run_id: RunId) -> bytes:
+        return await single.request_bytes("GET", _results_path(run_id))
+
+    def decode(run_id: RunId, raw: bytes) -> SimulationResults:
+        return decode_response(raw, SimulationResults, method="GET", url=url(run_id))
+
+    return fetch_many(
+        run_ids,
+        fetch,
+        decode=decode,
+        window=window,
+        retry=transport.retry,
+        progress=progress,
+        describe=lambda run_id: ("GET", url(run_id)),
+    )

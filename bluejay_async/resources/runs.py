@@ -12,7 +12,7 @@ from bluejay_async.core.markers import JsonList, empty_null_lists
 from bluejay_async.core.transport import Transport
 from bluejay_async.core.validation import path_segment
 from bluejay_async.models import SimulationResults, SimulationRun
-from bluejay_async.resources.results import ResultsResource
+from bluejay_async.resources.results import fetch_results
 
 __all__ = ["RunsResource"]
 
@@ -74,9 +74,8 @@ class RunsResource:
         progress: ProgressCallback | None,
     ) -> AsyncGenerator[Outcome[int, SimulationResults], None]:
         runs = await self.list(simulation_id)
-        results = ResultsResource(self._transport)._fetch_many(
-            [run.id for run in runs], window, progress
-        )
+        ids = [run.id for run in runs]
+        results = fetch_results(self._transport, ids, window=window, progress=progress)
         try:
             async for outcome in results:
                 yield outcome

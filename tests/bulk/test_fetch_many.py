@@ -284,11 +284,25 @@ class ThrottledWhileOthersAreAnswered:
 
 
 async def test_throttles_while_others_are_answered_do_not_spend_a_keys_attempts() -> None:
-    fetch = ThrottledWhileOthersAreAnswered(throttles=2 * FAST_RETRY.max_attempts)
+    # The allowance (max_attempts - 1 uncounted throttles) plus the retries of max_attempts.
+    throttles = FAST_RETRY.throttle_allowance + FAST_RETRY.max_attempts - 1
+    fetch = ThrottledWhileOthersAreAnswered(throttles=throttles)
     keys = ["slow", *range(40)]
     outcomes = {o.key: o for o in await collect(many(keys, fetch, concurrency=4))}
     assert all(o.ok for o in outcomes.values())
-    assert fetch.calls["slow"] == 2 * FAST_RETRY.max_attempts + 1
+    assert fetch.calls["slow"] == throttles + 1 == FAST_RETRY.max_sends
+
+
+@pytest.mark.parametrize("max_attempts", [1, 2, 3, 5])
+async def test_a_key_throttled_for_good_gets_at_most_max_sends_requests(max_attempts: int) -> None:
+    """However long the others keep the fetch progressing (issue: one id got 337 requests)."""
+    policy = RetryPolicy(max_attempts=max_attempts, backoff_base=0.0)
+    fetch = ThrottledWhileOthersAreAnswered(throttles=10_000)
+    keys = ["slow", *range(200)]
+    outcomes = {o.key: o for o in await collect(many(keys, fetch, concurrency=4, retry=policy))}
+    assert isinstance(outcomes["slow"].error, RateLimitError)
+    assert fetch.calls["slow"] == policy.max_sends == 2 * max_attempts - 1
+    assert all(o.ok for k, o in outcomes.items() if k != "slow")
 
 
 async def test_with_a_fixed_window_every_throttle_spends_an_attempt() -> None:
