@@ -21,7 +21,7 @@ from bluejay_async.models import Event, ResultUpdated, SimulationResults, ToolCa
 
 __all__ = ["ResultsResource", "fetch_results"]
 
-RunId = TypeVar("RunId", int, str)
+RunId = TypeVar("RunId", bound=int | str)
 
 
 class ResultsResource:

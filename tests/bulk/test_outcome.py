@@ -1,0 +1,102 @@
+"""Outcomes: what each class holds, and a type checker narrowing ``Outcome`` on ``.ok``."""
+
+from __future__ import annotations
+
+import pickle
+import textwrap
+from pathlib import Path
+
+import pytest
+
+import bluejay_async
+from bluejay_async import Failure, Outcome, Success
+from bluejay_async.errors import NotFoundError
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def not_found() -> NotFoundError:
+    return NotFoundError("no run 7", status_code=404, method="GET", url="/x/7")
+
+
+def test_a_success_holds_the_value_and_no_error() -> None:
+    item: Outcome[int, str] = Success(7, "record")
+    assert (item.key, item.value, item.error, item.ok) == (7, "record", None, True)
+    assert item.unwrap() == "record"
+
+
+def test_a_failure_holds_the_error_and_no_value() -> None:
+    error = not_found()
+    item: Outcome[int, str] = Failure(7, error)
+    assert (item.key, item.value, item.error, item.ok) == (7, None, error, False)
+    with pytest.raises(NotFoundError) as caught:
+        item.unwrap()
+    assert caught.value is error
+
+
+def test_outcomes_compare_by_value_and_are_exported_at_the_top() -> None:
+    assert Success(1, "a") == Success(1, "a")
+    assert Success(1, "a") != Failure(1, not_found())  # type: ignore[comparison-overlap]
+    assert {"Outcome", "Success", "Failure"} <= set(bluejay_async.__all__)
+
+
+def test_a_success_survives_pickle() -> None:
+    assert pickle.loads(pickle.dumps(Success(1, "a"))) == Success(1, "a")
+
+
+CHECKED = """
+    from bluejay_async import BluejayClient, Failure, Outcome, Success
+    from bluejay_async.models import SimulationResults
+
+
+    async def count(bj: BluejayClient, run_ids: list[int]) -> int:
+        total = 0
+        async for item in bj.results.retrieve_many(run_ids):
+            if item.ok:
+                total += len(item.value.simulation_results)
+            else:
+                print(item.key, item.error.message)
+        return total
+
+
+    def narrowed(item: Outcome[int, SimulationResults]) -> SimulationResults | None:
+        if isinstance(item, Success):
+            return item.value
+        assert isinstance(item, Failure)
+        return item.value
+
+
+    def unwrapped(item: Outcome[int, SimulationResults]) -> int:
+        return len(item.unwrap().simulation_results)
+"""
+
+REFUSED = """
+    from bluejay_async import BluejayClient
+
+
+    async def careless(bj: BluejayClient, run_ids: list[int]) -> int:
+        total = 0
+        async for item in bj.results.retrieve_many(run_ids):
+            total += len(item.value.simulation_results)  # value may be None: not narrowed
+        return total
+"""
+
+
+def mypy_strict(tmp_path: Path, source: str) -> tuple[str, int]:
+    api = pytest.importorskip("mypy.api")
+    script = tmp_path / "script.py"
+    script.write_text(textwrap.dedent(source))
+    out, err, status = api.run(["--strict", "--cache-dir", str(ROOT / ".mypy_cache"), str(script)])
+    return out + err, status
+
+
+def test_mypy_narrows_an_outcome_on_ok(tmp_path: Path) -> None:
+    """``if item.ok: item.value.simulation_results`` type-checks under ``mypy --strict``."""
+    report, status = mypy_strict(tmp_path, CHECKED)
+    assert status == 0, report
+
+
+def test_mypy_refuses_the_value_of_an_outcome_not_narrowed(tmp_path: Path) -> None:
+    report, status = mypy_strict(tmp_path, REFUSED)
+    assert status == 1
+    assert 'Item "None" of "SimulationResults | None" has no attribute' in report, report
