@@ -237,9 +237,9 @@ async def test_leaving_retrieve_many_early_cancels_requests_in_flight(
         await assert_nothing_pending(clients)
 
 
-@pytest.mark.parametrize("prefetch", [0, 1])
+@pytest.mark.parametrize("prefetch", [False, True])
 async def test_leaving_a_walk_early_cancels_its_read_ahead(
-    threaded: ThreadedSandbox, prefetch: int
+    threaded: ThreadedSandbox, prefetch: bool
 ) -> None:
     threaded.set_faults([FaultRule("latency", "*", delay=0.05)])
     async with leak_checked(threaded, retry=RANDOM_POLICY) as clients:
