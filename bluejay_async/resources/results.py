@@ -54,17 +54,25 @@ class ResultsResource:
         ::
 
             async for item in bj.results.retrieve_many(run_ids, concurrency=16):
-                if item.ok:
-                    export(item.key, item.value)
-                else:
+                if item.ok:  # a Success: item.value is the SimulationResults
+                    export(item.key, item.value.simulation_results)
+                else:  # a Failure: item.error is the APIError
                     log.warning("run %s: %s", item.key, item.error)
+
+        Each outcome is a :class:`~bluejay_async.Success` or a :class:`~bluejay_async.Failure`
+        (``Outcome``); a type checker narrows it on ``item.ok``, and ``item.unwrap()`` returns
+        the value or raises the error.
 
         ``run_ids`` may be a list or any lazy iterable or async iterable; it is read as the
         window frees up, so memory stays bounded by ``concurrency``. A failing id is reported
-        as an outcome with ``.error`` (after the client's retry policy is spent) and never stops
-        the others. When the server throttles (429, or 503 with ``Retry-After``) the window
-        shrinks and requests are paced, then both grow back (``adaptive=False`` turns that
-        off). Leaving the loop early or cancelling the task cancels every request in flight.
+        as a :class:`~bluejay_async.Failure` (after the client's retry policy is spent) and
+        never stops the others. The client's :class:`~bluejay_async.RetryPolicy` applies to
+        each id as to a single call (``deadline`` included); no id is ever sent more than
+        ``RetryPolicy.max_sends`` times (``2 * max_attempts - 1``). When the server throttles
+        (429, or 503 with ``Retry-After``) the window shrinks and requests are paced, then both
+        grow back (``adaptive=False`` turns that off). Leaving the loop early or cancelling the
+        task cancels every request in flight; closing the client under a running fetch ends
+        each id still to come with the client's error, not the loop.
         See :func:`bluejay_async.core.bulk.fetch_many` for the details.
 
         Raises:
