@@ -134,8 +134,10 @@ class Walk:
             return self._ending_at(self._skip or 0)
         return self._from(self._skip or 0)
 
-    def after(self, request: PageRequest, pagination: Pagination, received: int) -> Step:
+    def after(self, request: PageRequest, pagination: Pagination | None, received: int) -> Step:
         """Account for the page ``request`` returned (``received`` items) and say what is next.
+
+        A page without ``pagination`` (the OpenAPI does not require it) ends the walk.
 
         Raises:
             PaginationError: the page cannot be part of the walk: the server did not honour
@@ -146,7 +148,7 @@ class Walk:
         """
         self.pages += 1
         valid = received
-        if request.skip is not None:
+        if pagination is not None and request.skip is not None:
             if pagination.skip != request.skip:
                 raise PaginationError(
                     f"asked for skip={request.skip} but the server answered "
@@ -163,6 +165,8 @@ class Walk:
             self.remaining -= take
             if self.remaining == 0:
                 return Step(items, None)
+        if pagination is None:
+            return Step(items, None)
         try:
             following = self._next(request, pagination, valid)
             cap = self.max_pages

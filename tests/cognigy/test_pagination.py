@@ -376,3 +376,10 @@ def test_backward_page_larger_than_asked_keeps_only_the_requested_span() -> None
     step = walk.after(PageRequest(limit=10, skip=20), info(skip=20, has_previous=True), 25)
     assert step.items == slice(0, 10)  # items 30.. were walked already
     assert step.request == PageRequest(limit=10, skip=10)
+
+
+def test_a_page_without_pagination_ends_the_walk() -> None:
+    step = Walk(page_size=10).after(PageRequest(limit=10, skip=0), None, 4)
+    assert step.items == slice(0, 4)
+    assert step.request is None
+    assert step.error is None
