@@ -10,7 +10,7 @@ is printed too; it is coarser). A generator holds one page at a time, so the gro
 depend on the total.
 
 The prefetch comparison walks ``--slow-items`` runs with a consumer that awaits 2 ms per run,
-from a sandbox that adds 20 ms to every request, with ``prefetch=False`` and ``prefetch=True``.
+from a sandbox that adds 20 ms to every request, with ``prefetch=0`` and ``prefetch=1``.
 """
 
 from __future__ import annotations
@@ -79,7 +79,7 @@ async def walk(
     *,
     page_size: int,
     max_items: int | None = None,
-    prefetch: bool = False,
+    prefetch: int = 0,
     per_item: float = 0.0,
     trace: bool = False,
 ) -> Walked:
@@ -138,7 +138,7 @@ async def main() -> None:
     for total in args.totals:
         with sandbox("--cognigy-runs-per-batch", str(total), *mode) as (url, key):
             plain = await walk(url, key, page_size=args.page_size)
-            ahead = await walk(url, key, page_size=args.page_size, prefetch=True)
+            ahead = await walk(url, key, page_size=args.page_size, prefetch=1)
             traced = await walk(url, key, page_size=args.page_size, trace=True)
         assert plain.items == ahead.items == traced.items == total
         print(
