@@ -7,6 +7,7 @@ import contextlib
 import gc
 import time
 from collections.abc import AsyncIterator
+from typing import Any
 
 import pytest
 
@@ -184,7 +185,7 @@ async def test_walk_passes_filter_sort_and_end_point_type_on_every_page(
 async def test_max_items_never_over_fetches(
     cg: CognigyClient, sandbox: Sandbox, backward: bool
 ) -> None:
-    start = {"skip": 250, "backward": True} if backward else {}
+    start: dict[str, Any] = {"skip": 250, "backward": True} if backward else {}
     got = await sequences(cg.runs.iterate("sim", "batch", page_size=40, max_items=90, **start))
     assert got == (ALL[::-1] if backward else ALL)[:90]
     assert [q["limit"] for q in queries(sandbox)] == ["40", "40", "10"]
@@ -229,7 +230,7 @@ def other_tasks() -> set[asyncio.Task[object]]:
         t
         for t in asyncio.all_tasks()
         if t is not asyncio.current_task()
-        and "cognigy_async" in getattr(t.get_coro(), "cr_code", t.get_coro()).co_filename
+        and "cognigy_async" in getattr(getattr(t.get_coro(), "cr_code", None), "co_filename", "")
     }
 
 
