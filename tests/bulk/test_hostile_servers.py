@@ -106,7 +106,11 @@ async def test_the_deadline_bounds_each_key_of_a_bulk_fetch_as_it_bounds_a_singl
         assert isinstance(outcome.error, APITimeoutError)
         assert "deadline of 0.2s" in str(outcome.error)
         assert outcome.error.url == f"{server.url}/v1/retrieve-simulation-results/{outcome.key}"
-    assert server.requests == Counter({1: 2, 2: 1, 3: 1})  # no attempt after the deadline
+    # No attempt after the deadline: one request per key (the single call's included), at
+    # most; a machine slow enough may cancel one before the server has even read it.
+    assert server.requests[1] <= 2
+    assert server.requests[2] <= 1
+    assert server.requests[3] <= 1
 
 
 # --- ids refused for good: bounded attempts, no collapse -----------------------------------
@@ -196,7 +200,7 @@ async def test_closing_the_client_under_a_running_fetch_ends_each_id_with_a_type
         assert not consumer.cancelled()
         assert consumer.exception() is None
     assert sorted(o.key for o in received) == list(range(20))
-    assert [o.key for o in received[:3] if isinstance(o, Success)] == [0, 1, 2]
+    assert sorted(o.key for o in received[:3] if isinstance(o, Success)) == [0, 1, 2]
     failures = [o for o in received if isinstance(o, Failure)]
     assert len(failures) == 17
     assert all(isinstance(o.error, APIError) for o in failures)
