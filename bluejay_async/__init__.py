@@ -9,7 +9,7 @@ async with BluejayClient() as bj:
 __version__ = "0.1.0"
 
 from bluejay_async.client import BluejayClient
-from bluejay_async.core.outcome import Failure, Outcome, Success
+from bluejay_async.core.bulk import Outcome
 from bluejay_async.core.retry import RetryPolicy
 from bluejay_async.models import (
     ActualToolCall,
@@ -41,7 +41,6 @@ __all__ = [
     "Evaluation",
     "Event",
     "ExpectedToolCall",
-    "Failure",
     "FillerIgnoredLatency",
     "Latency",
     "Outcome",
@@ -54,7 +53,6 @@ __all__ = [
     "SimulationRun",
     "SimulationRunDetail",
     "SimulationRunStatus",
-    "Success",
     "ToolCall",
     "ToolCallGroup",
     "TranscriptEntry",
