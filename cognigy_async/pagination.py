@@ -16,20 +16,35 @@ mode the page *ending* where the last one began: from position ``E`` it asks for
 that caps it shorter returns items that leave a gap before ``E``, so that page is dropped
 (never yielded) and asked for again with the cap as ``limit``, which the walk then keeps.
 
-Guards: a cursor seen twice in one walk, or a page that moves the walk nowhere (no items and no
-new cursor while the server says there is more), raises :class:`PaginationError` rather than
-looping or yielding an item twice. ``max_items`` caps the walk: each request asks for at most
-the items still wanted, and none is sent once they have all been received.
+Guards: every walk ends, and never yields a run twice. It raises :class:`PaginationError`
+rather than loop or repeat when the server
+
+* returns a cursor already seen in this walk;
+* returns a run already yielded in this walk (the same id twice);
+* reports more items (``hasNext``, no cursor) at an offset at or past its own ``total``;
+* sends a page that moves the walk nowhere (no items and no new cursor while it says there is
+  more);
+* still reports more after ``max_pages`` pages (:data:`MAX_PAGES` by default).
+
+What a walk remembers to do so is one 64-bit digest (Python's ``hash``) per cursor and per run
+yielded, never the cursors themselves: memory does not grow with the size of the cursors a
+server sends. ``max_items`` caps the walk: each request asks for at most the items still
+wanted, and none is sent once they have all been received.
 """
 
 from __future__ import annotations
+
+from collections.abc import Iterable
 
 import attrs
 
 from bluejay_async.core.errors import PaginationError
 from cognigy_async.models import Pagination
 
-__all__ = ["PageRequest", "Step", "Walk"]
+__all__ = ["MAX_PAGES", "PageRequest", "Step", "Walk"]
+
+MAX_PAGES = 10_000
+"""The pages a walk requests at most by default (a million runs at the largest page size)."""
 
 
 @attrs.frozen(kw_only=True)
@@ -80,9 +95,11 @@ class Walk:
         skip: start at this offset; backward, walk the items *before* it. Forward defaults to
             0; a backward walk needs ``cursor`` or ``skip``.
         backward: walk towards the start of the listing.
+        max_pages: the most pages to request (``None``: no cap).
 
-    The only state that grows with the walk is the set of cursors seen, one short string per
-    page, which is what lets a loop of any length be refused before it repeats an item.
+    The only state that grows with the walk is a set of 64-bit digests, one per cursor and one
+    per item yielded, which is what lets a loop of any length be refused before it repeats an
+    item.
     """
 
     def __init__(
@@ -93,14 +110,19 @@ class Walk:
         cursor: str | None = None,
         skip: int | None = None,
         backward: bool = False,
+        max_pages: int | None = MAX_PAGES,
     ) -> None:
         self.page_size = page_size
         self.backward = backward
         self.remaining = max_items
+        self.max_pages = max_pages
+        self.pages = 0
+        """Pages received so far."""
         self._cursor = cursor
         self._skip = skip
         self._cap: int | None = None
-        self._seen: set[str] = set() if cursor is None else {cursor}
+        self._cursors: set[int] = set() if cursor is None else {hash(cursor)}
+        self._items: set[int] = set()
 
     def first(self) -> PageRequest | None:
         """The first request of the walk, or ``None`` when there is nothing to fetch."""
@@ -124,6 +146,7 @@ class Walk:
                 nothing to advance by), the error comes in :attr:`Step.error` instead, to be
                 raised once the page's items have been handed out.
         """
+        self.pages += 1
         valid = received
         if pagination is not None and request.skip is not None:
             if pagination.skip != request.skip:
@@ -145,9 +168,33 @@ class Walk:
         if pagination is None:
             return Step(items, None)
         try:
-            return Step(items, self._next(request, pagination, valid))
+            following = self._next(request, pagination, valid)
+            cap = self.max_pages
+            if following is not None and cap is not None and self.pages >= cap:
+                raise PaginationError(
+                    f"the walk reached its cap of max_pages={cap} pages and the server still "
+                    "reports more; pass a larger max_pages (or None) to walk further"
+                )
+            return Step(items, following)
         except PaginationError as exc:
             return Step(items, None, error=exc)
+
+    def admit(self, ids: Iterable[str]) -> None:
+        """Record the ids of the items about to be yielded.
+
+        Raises:
+            PaginationError: one of them was yielded before in this walk: the server repeats
+                itself, and walking on would yield it twice (or loop).
+        """
+        seen = self._items
+        for item_id in ids:
+            digest = hash(item_id)
+            if digest in seen:
+                raise PaginationError(
+                    f"the server returned run {_shown(item_id)} a second time in this walk "
+                    f"(page {self.pages}); stopping instead of yielding it twice"
+                )
+            seen.add(digest)
 
     # --- the rule ------------------------------------------------------------------------
 
@@ -156,12 +203,13 @@ class Walk:
     ) -> PageRequest | None:
         cursor = pagination.previous if self.backward else pagination.next
         if cursor:
-            if cursor in self._seen:
+            digest = hash(cursor)
+            if digest in self._cursors:
                 raise PaginationError(
                     f"the server returned cursor {_shown(cursor)} a second time; stopping "
                     "instead of looping"
                 )
-            self._seen.add(cursor)
+            self._cursors.add(digest)
             return self._follow(cursor)
         more = pagination.has_previous if self.backward else pagination.has_next
         if not more:
@@ -178,6 +226,11 @@ class Walk:
             raise PaginationError(
                 f"the page at skip={start} was empty but the server reports more (hasNext) "
                 "and no cursor: the walk would not progress"
+            )
+        if start + received >= pagination.total:
+            raise PaginationError(
+                f"the server reports more items (hasNext) after skip={start + received} but a "
+                f"total of {pagination.total}: walking on would run past the end"
             )
         return self._from(start + received)
 

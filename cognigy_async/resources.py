@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import warnings
 from collections.abc import AsyncGenerator
 from typing import Any
 
@@ -17,7 +18,7 @@ from bluejay_async.core.errors import InvalidRequestError
 from bluejay_async.core.transport import Transport
 from bluejay_async.core.validation import check_bool, check_int, check_str, path_segment
 from cognigy_async.models import Run, RunsPage
-from cognigy_async.pagination import PageRequest, Step, Walk
+from cognigy_async.pagination import MAX_PAGES, PageRequest, Step, Walk
 
 __all__ = ["MAX_LIMIT", "RunsResource"]
 
@@ -97,7 +98,8 @@ class RunsResource:
         cursor: str | None = None,
         skip: int | None = None,
         backward: bool = False,
-        prefetch: int = 0,
+        prefetch: bool = False,
+        max_pages: int | None = MAX_PAGES,
     ) -> AsyncGenerator[RunsPage, None]:
         """Walk the listing page by page (an async generator of :class:`RunsPage`).
 
@@ -115,26 +117,39 @@ class RunsResource:
                 *before* ``skip``: each request asks for the page ending where the previous
                 one began.
             backward: walk towards the start; needs ``cursor`` or ``skip``.
-            prefetch: ``1`` asks for the next page while the caller is still busy with the
+            prefetch: ``True`` asks for the next page while the caller is still busy with the
                 current one. Deeper read-ahead is impossible: which page comes next is only
                 known once the current one has arrived. The read-ahead request is cancelled
-                when the walk is closed early.
+                when the walk is closed early. (``0``/``1`` are still accepted, with a
+                ``DeprecationWarning``.)
+            max_pages: the most pages the walk requests (default
+                :data:`~cognigy_async.pagination.MAX_PAGES`, 10 000); a server still reporting
+                more after that raises :class:`~bluejay_async.errors.PaginationError`.
+                ``None`` lifts the cap.
             project_id, filter, sort, end_point_type: as in :meth:`list`.
 
         Arguments are checked when ``pages()`` is called; requests start with the iteration.
         Close an abandoned walk (``contextlib.aclosing``, or ``aclose()``) to cancel its
         read-ahead at once rather than when it is garbage-collected.
 
+        Every walk ends and never yields a run twice (see :mod:`cognigy_async.pagination`).
+
         Raises:
             InvalidRequestError: an argument is invalid (raised by the call itself).
-            PaginationError: the server repeats a cursor, ignores ``skip`` or stops progressing.
+            PaginationError: the server repeats a cursor or a run, ignores ``skip``, reports
+                more past its own ``total``, stops progressing, or still reports more after
+                ``max_pages`` pages; raised after the last good page has been handed out.
         """
         listing = self._listing(simulation_ref, batch_ref, project_id, filter, sort, end_point_type)
         walk = _walk(
-            page_size=page_size, cursor=cursor, skip=skip, backward=backward, max_items=max_items
+            page_size=page_size,
+            cursor=cursor,
+            skip=skip,
+            backward=backward,
+            max_items=max_items,
+            max_pages=max_pages,
         )
-        read_ahead = check_int(prefetch, "prefetch", minimum=0, maximum=1) == 1
-        return self._pages(listing, walk, read_ahead)
+        return self._pages(listing, walk, _read_ahead(prefetch))
 
     def iterate(
         self,
@@ -150,14 +165,16 @@ class RunsResource:
         cursor: str | None = None,
         skip: int | None = None,
         backward: bool = False,
-        prefetch: int = 0,
+        prefetch: bool = False,
+        max_pages: int | None = MAX_PAGES,
     ) -> AsyncGenerator[Run, None]:
         """Every run of the listing, one at a time (an async generator of :class:`Run`).
 
         Takes the arguments of :meth:`pages`. A forward walk yields runs in listing order; a
         backward walk yields them in reverse (the last run first), so it is exactly the
         reverse of the forward walk over the same runs. Memory stays flat: one page is held at
-        a time (two with ``prefetch=1``).
+        a time (two with ``prefetch=True``), plus a 64-bit digest per run yielded (the guard
+        against a server repeating runs).
         """
         pages = self.pages(
             simulation_ref,
@@ -172,6 +189,7 @@ class RunsResource:
             skip=skip,
             backward=backward,
             prefetch=prefetch,
+            max_pages=max_pages,
         )
         return _runs(pages, reverse=backward)
 
@@ -228,7 +246,9 @@ class RunsResource:
                 if read_ahead and request is not None:
                     ahead = asyncio.ensure_future(self._fetch(listing, request))
                 if not step.discard:
-                    yield _trimmed(page, step)
+                    trimmed = _trimmed(page, step)
+                    walk.admit(run.id for run in trimmed.data)
+                    yield trimmed
                 if step.error is not None:
                     raise step.error
         finally:
@@ -243,6 +263,7 @@ def _walk(
     skip: int | None,
     backward: bool,
     max_items: int | None = None,
+    max_pages: int | None = MAX_PAGES,
     name: str = "page_size",
 ) -> Walk:
     """Check the paging arguments shared by ``list`` and the walks, and start a walk."""
@@ -264,9 +285,29 @@ def _walk(
         )
     if max_items is not None:
         check_int(max_items, "max_items", minimum=0)
+    if max_pages is not None:
+        check_int(max_pages, "max_pages", minimum=1)
     return Walk(
-        page_size=page_size, max_items=max_items, cursor=cursor, skip=skip, backward=backward
+        page_size=page_size,
+        max_items=max_items,
+        cursor=cursor,
+        skip=skip,
+        backward=backward,
+        max_pages=max_pages,
     )
+
+
+def _read_ahead(prefetch: bool) -> bool:
+    """``prefetch`` as a bool; the ints it used to be (0 or 1) still work, with a warning."""
+    if isinstance(prefetch, bool):
+        return prefetch
+    value = check_int(prefetch, "prefetch", minimum=0, maximum=1)
+    warnings.warn(
+        f"prefetch={value} is deprecated: pass prefetch={bool(value)}",
+        DeprecationWarning,
+        stacklevel=4,
+    )
+    return value == 1
 
 
 def _trimmed(page: RunsPage, step: Step) -> RunsPage:

@@ -19,7 +19,10 @@ One place for each job:
 - :mod:`~bluejay_async.core.markers`: annotations records use to say how a field is encoded;
 - :mod:`~bluejay_async.core.validation`: argument checks made before anything is sent;
 - :mod:`~bluejay_async.core.bulk` and :mod:`~bluejay_async.core.adaptive`: many requests at once,
-  in a window that adapts to the server's throttling;
+  in a window that adapts to the server's throttling; :mod:`~bluejay_async.core.attempts` (each
+  key's attempts under the :class:`RetryPolicy`), :mod:`~bluejay_async.core.rate` (the pure
+  send-rate calculator), :mod:`~bluejay_async.core.keys` (reading the keys lazily) and
+  :mod:`~bluejay_async.core.outcome` (``Success`` / ``Failure``) are its parts;
 - :mod:`~bluejay_async.core.client_base`: the lifecycle both clients share.
 
 Nothing here knows a Bluejay or Cognigy endpoint; the clients' resources do.

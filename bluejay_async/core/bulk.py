@@ -1,4 +1,5 @@
-"""Fetch many things concurrently: one :data:`Outcome` per key, in completion order.
+"""Fetch many things concurrently: one :data:`~bluejay_async.core.outcome.Outcome` per key, in
+completion order.
 
 :func:`fetch_many` is the machinery behind ``results.retrieve_many`` and ``runs.iter_results``.
 It keeps at most the :class:`~bluejay_async.core.adaptive.AdaptiveWindow`'s limit of requests in
@@ -6,21 +7,13 @@ flight, reads the keys lazily (so memory is bounded by the window, whatever the 
 and yields each outcome as soon as its request completes.
 
 Retrying: each request is sent *once* (the caller passes a single-attempt fetch) and every
-failure comes back here, where :func:`~bluejay_async.core.retry.should_retry` and
-:func:`~bluejay_async.core.retry.retry_delay` (the SDK's one retry decision) say whether and when to
-try the key again under the client's :class:`~bluejay_async.RetryPolicy`. A retry is a
+failure comes back here, where :class:`~bluejay_async.core.attempts.KeyAttempts` asks the
+client's :class:`~bluejay_async.RetryPolicy` (the same object, and the same rules, as a single
+call's) whether and when to try the key again, with an allowance for throttles. A retry is a
 re-queue, not a sleep inside a request: a key waiting out its ``Retry-After`` holds no window
-slot, and every 429 reaches the adaptive window, which is how it learns of throttling. The
-policy's ``max_attempts`` and ``deadline`` count per key.
-
-Throttling, with the adaptive window on: a throttled attempt does not spend the key's
-``max_attempts`` while the fetch is making progress (other requests were answered without
-throttling since the key was first sent or last throttled). The server is then admitting
-requests, only not this many this fast; the window slows down and the key waits its turn, so a
-rate-limited fetch delivers every key instead of failing the unlucky ones. A throttle while
-nothing gets through does count, so a server that refuses everything still ends the fetch; a
-``Retry-After`` beyond the policy's ``retry_after_max`` fails the key at once, and the
-``deadline`` bounds every key's wait. ``RetryPolicy(max_attempts=1)`` still means no retries.
+slot, and every 429 reaches the adaptive window, which is how it learns of throttling. A request
+still unanswered when its key's deadline passes is cancelled and reported as an
+:class:`~bluejay_async.errors.APITimeoutError`, when a single call would time out.
 
 Decoding: a fetch may return the raw body and leave turning it into a value to ``decode``, which
 runs as the outcome is handed out. Requests complete in bursts (one turn of the event loop can
@@ -39,108 +32,39 @@ import asyncio
 import heapq
 import itertools
 import time
-import typing
 from collections import Counter, deque
-from collections.abc import (
-    AsyncGenerator,
-    AsyncIterable,
-    AsyncIterator,
-    Awaitable,
-    Callable,
-    Collection,
-    Iterable,
-    Iterator,
-)
-from typing import Any, Generic, Literal, NoReturn, TypeAlias, TypeVar, overload
-
-import attrs
+from collections.abc import AsyncGenerator, AsyncIterable, Awaitable, Callable, Collection, Iterable
+from typing import Any, Generic, TypeVar, overload
 
 from bluejay_async.core.adaptive import AdaptiveWindow, is_throttle
-from bluejay_async.core.errors import APIError, InvalidRequestError
-from bluejay_async.core.retry import RetryPolicy, retry_delay, should_retry
+from bluejay_async.core.attempts import KeyAttempts
+from bluejay_async.core.errors import (
+    APIConnectionError,
+    APIError,
+    APITimeoutError,
+    InvalidRequestError,
+)
+from bluejay_async.core.keys import KeyReader
+from bluejay_async.core.outcome import Failure, Outcome, ProgressCallback, Success
+from bluejay_async.core.retry import RetryPolicy
 
-__all__ = ["Failure", "Outcome", "ProgressCallback", "Success", "check_progress", "fetch_many"]
+__all__ = [
+    "Describe",
+    "Failure",
+    "Outcome",
+    "ProgressCallback",
+    "Success",
+    "check_progress",
+    "fetch_many",
+]
 
 K = TypeVar("K")
 V = TypeVar("V")
 R = TypeVar("R")
 
-ProgressCallback = Callable[[int, "int | None"], object]
-"""Called as ``progress(done, total)`` as each outcome is handed out; ``total`` is ``None`` when
-the ids are a lazy iterable whose length is unknown."""
-
-
-@attrs.frozen(slots=True)
-class Success(Generic[K, V]):
-    """A key fetched: ``value`` holds its record.
-
-    Attributes:
-        key: the key (id) that was fetched.
-        value: the fetched record.
-        error: always ``None``.
-    """
-
-    key: K
-    value: V
-    error: None = None
-
-    @property
-    def ok(self) -> Literal[True]:
-        """``True``: type checkers narrow an :data:`Outcome` to :class:`Success` on it."""
-        return True
-
-    def unwrap(self) -> V:
-        """The value."""
-        return self.value
-
-
-@attrs.frozen(slots=True)
-class Failure(Generic[K]):
-    """A key that could not be fetched: ``error`` says why.
-
-    Attributes:
-        key: the key (id) that was fetched.
-        error: the typed :class:`~bluejay_async.errors.APIError` the fetch failed with after
-            its retries.
-        value: always ``None``.
-    """
-
-    key: K
-    error: APIError
-    value: None = None
-
-    @property
-    def ok(self) -> Literal[False]:
-        """``False``: type checkers narrow an :data:`Outcome` to :class:`Failure` on it."""
-        return False
-
-    def unwrap(self) -> NoReturn:
-        """Raise the error."""
-        raise self.error
-
-
-Outcome: TypeAlias = Success[K, V] | Failure[K]
-"""The result of fetching one key: a :class:`Success` or a :class:`Failure`.
-
-Both have ``.key``, ``.value``, ``.error``, ``.ok`` and ``.unwrap()``; ``if item.ok:`` (or
-``isinstance(item, Success)``) narrows ``item.value`` to the record for type checkers.
-"""
-
-
-@attrs.define(slots=True, eq=False)
-class _Job(Generic[K]):
-    """One key to fetch: how many outcomes it owes and how its attempts went so far."""
-
-    key: K
-    copies: int = 1
-    attempts: int = 0
-    """Attempts that count against the policy's ``max_attempts``."""
-    sent: int = 0
-    """Requests sent for this key, throttled ones included."""
-    started: float = 0.0
-    epoch: int = 0
-    progress: int = 0
-    """The fetch's count of unthrottled answers at this key's first send or latest throttle."""
+Describe = Callable[[Any], "tuple[str, str]"]
+"""``describe(key) -> (method, url)``: names a key's request in the errors the fetch reports
+itself (a deadline passing mid-request, a request cancelled from outside the fetch)."""
 
 
 @overload
@@ -151,6 +75,7 @@ def fetch_many(
     window: AdaptiveWindow,
     retry: RetryPolicy,
     progress: ProgressCallback | None = None,
+    describe: Describe | None = None,
 ) -> AsyncGenerator[Outcome[K, V], None]: ...
 
 
@@ -163,6 +88,7 @@ def fetch_many(
     window: AdaptiveWindow,
     retry: RetryPolicy,
     progress: ProgressCallback | None = None,
+    describe: Describe | None = None,
 ) -> AsyncGenerator[Outcome[K, V], None]: ...
 
 
@@ -174,8 +100,9 @@ def fetch_many(
     window: AdaptiveWindow,
     retry: RetryPolicy,
     progress: ProgressCallback | None = None,
+    describe: Describe | None = None,
 ) -> AsyncGenerator[Outcome[K, Any], None]:
-    """Fetch every key concurrently and yield one :class:`Outcome` per key, as each completes.
+    """Fetch every key concurrently and yield one outcome per key, as each completes.
 
     Args:
         keys: the keys, as any iterable or async iterable; read lazily as the window frees up.
@@ -191,8 +118,10 @@ def fetch_many(
             ``AdaptiveWindow(concurrency)``; it shrinks and paces requests when the server
             throttles (429, or 503 with ``Retry-After``), and grows back on success.
         retry: whether and when a failed key is tried again (``max_attempts`` and ``deadline``
-            count per key).
+            count per key; see the module notes for throttles).
         progress: called as ``progress(done, total)`` as each outcome is handed out.
+        describe: ``describe(key) -> (method, url)``, naming a key's request in the errors the
+            fetch reports itself; by default the key's ``repr``.
 
     Returns:
         An async generator; closing it (``break``, ``aclose()``, cancelling the task) cancels
@@ -213,13 +142,18 @@ def fetch_many(
             copies = Counter(keys)
         except TypeError:
             raise InvalidRequestError("ids must be hashable", param="ids") from None
-    return _BulkFetch(keys, copies, fetch, decode, window, retry, progress).run()
+    bulk = _BulkFetch(keys, copies, fetch, decode, window, retry, progress, describe or _unnamed)
+    return bulk.run()
 
 
 def check_progress(progress: ProgressCallback | None) -> None:
     """Refuse a ``progress`` that is neither ``None`` nor callable."""
     if progress is not None and not callable(progress):
         raise InvalidRequestError("progress must be a callable or None", param="progress")
+
+
+def _unnamed(key: object) -> tuple[str, str]:
+    return "", repr(key)
 
 
 class _BulkFetch(Generic[K, V]):
@@ -234,8 +168,10 @@ class _BulkFetch(Generic[K, V]):
         window: AdaptiveWindow,
         policy: RetryPolicy,
         progress: ProgressCallback | None,
+        describe: Describe,
     ) -> None:
-        self._keys = keys
+        self._keys = KeyReader(keys, self._wake)
+        self._describe = describe
         self._copies = copies
         self._total = None if copies is None else sum(copies.values())
         self._fetch = fetch
@@ -243,35 +179,32 @@ class _BulkFetch(Generic[K, V]):
         self._window = window
         self._policy = policy
         self._progress = progress
-        self._pending: dict[K, _Job[K]] = {}
-        self._in_flight: dict[asyncio.Future[Any], _Job[K]] = {}
+        self._pending: dict[K, KeyAttempts[K]] = {}
+        self._in_flight: dict[asyncio.Future[Any], KeyAttempts[K]] = {}
         self._finished: deque[asyncio.Future[Any]] = deque()
-        self._retries: list[tuple[float, int, _Job[K]]] = []
+        self._expired: deque[KeyAttempts[K]] = deque()
+        """Keys whose deadline passed while they waited for their next attempt."""
+        self._retries: list[tuple[float, int, KeyAttempts[K]]] = []
         self._sequence = itertools.count()
-        self._sync_keys: Iterator[K] | None = None
-        self._async_keys: AsyncIterator[K] | None = None
-        self._next_key: asyncio.Future[K] | None = None
-        self._keys_done = False
         self._wakeup: asyncio.Future[None] | None = None
         self._answered = 0
 
     async def run(self) -> AsyncGenerator[Outcome[K, V], None]:
         """Yield every outcome; on exit, cancel and await whatever is still running."""
-        keys = self._keys
-        if isinstance(keys, AsyncIterable):
-            self._async_keys = aiter(keys)
-        else:
-            self._sync_keys = iter(keys)
         done = 0
         try:
             while True:
                 timeout = self._start_requests()
-                if not self._finished:
-                    if self._keys_done and not self._in_flight and not self._retries:
+                if not self._finished and not self._expired:
+                    if self._keys.done and not self._in_flight and not self._retries:
                         return
                     await self._wait(timeout)
-                while self._finished:
-                    job, outcome = self._settle(self._finished.popleft())
+                while self._finished or self._expired:
+                    if self._expired:
+                        job = self._expired.popleft()
+                        outcome: Outcome[K, V] | None = self._fail(job)
+                    else:
+                        job, outcome = self._settle(self._finished.popleft())
                     self._start_requests()  # keep the window full while the caller works
                     if outcome is None:
                         continue
@@ -298,25 +231,27 @@ class _BulkFetch(Generic[K, V]):
                 if self._retries:
                     return max(0.0, self._retries[0][0] - time.monotonic())
                 return None
-            job.attempts += 1
-            job.sent += 1
-            if job.sent == 1:
-                job.started = time.monotonic()
-                job.progress = self._answered
+            now = time.monotonic()
+            if job.too_late(self._policy, now=now):
+                self._expired.append(job)  # paced past its deadline: no attempt is left
+                continue
+            remaining = job.send(self._policy, now=now, answered=self._answered)
             job.epoch = window.on_send()
             task = asyncio.ensure_future(self._fetch(job.key))
             self._in_flight[task] = job
             task.add_done_callback(self._on_done)
+            if remaining is not None:
+                job.timer = asyncio.get_running_loop().call_later(remaining, self._expire, task)
         return None
 
-    def _due_retry(self) -> _Job[K] | None:
+    def _due_retry(self) -> KeyAttempts[K] | None:
         if self._retries and self._retries[0][0] <= time.monotonic():
             return heapq.heappop(self._retries)[2]
         return None
 
-    def _next_job(self) -> _Job[K] | None:
-        while not self._keys_done:
-            read = self._read_key()
+    def _next_job(self) -> KeyAttempts[K] | None:
+        while not self._keys.done:
+            read = self._keys.read()
             if read is None:
                 return None
             (key,) = read
@@ -327,37 +262,14 @@ class _BulkFetch(Generic[K, V]):
                 if job is not None or owed == 0:
                     continue  # counted when the key was first seen
                 copies[key] = 0
-                job = self._pending[key] = _Job(key, owed)
+                job = self._pending[key] = KeyAttempts(key, owed)
                 return job
             if job is not None:
                 job.copies += 1
                 continue
-            job = self._pending[key] = _Job(key)
+            job = self._pending[key] = KeyAttempts(key)
             return job
         return None
-
-    def _read_key(self) -> tuple[K] | None:
-        """The next key, wrapped so that a ``None`` key is possible; ``None`` when none is ready."""
-        if self._sync_keys is not None:
-            try:
-                return (next(self._sync_keys),)
-            except StopIteration:
-                self._keys_done = True
-                return None
-        reader = self._next_key
-        if reader is None:
-            assert self._async_keys is not None
-            reader = self._next_key = asyncio.ensure_future(_anext(self._async_keys))
-            reader.add_done_callback(self._wake)
-            return None
-        if not reader.done():
-            return None
-        self._next_key = None
-        key = reader.result()
-        if key is _END:
-            self._keys_done = True
-            return None
-        return (key,)
 
     # --- completing requests -------------------------------------------------------------
 
@@ -369,6 +281,13 @@ class _BulkFetch(Generic[K, V]):
         waiter = self._wakeup
         if waiter is not None and not waiter.done():
             waiter.set_result(None)
+
+    def _expire(self, task: asyncio.Future[Any]) -> None:
+        """The key's deadline passed with its request unanswered: cancel the request."""
+        job = self._in_flight.get(task)
+        if job is not None and not task.done():
+            job.expired = True
+            task.cancel()
 
     async def _wait(self, timeout: float | None) -> None:
         """Sleep until a request completes, a key arrives, or ``timeout`` seconds pass."""
@@ -382,19 +301,18 @@ class _BulkFetch(Generic[K, V]):
             if timer is not None:
                 timer.cancel()
 
-    def _settle(self, task: asyncio.Future[Any]) -> tuple[_Job[K], Outcome[K, V] | None]:
+    def _settle(self, task: asyncio.Future[Any]) -> tuple[KeyAttempts[K], Outcome[K, V] | None]:
         """The outcome of a finished request, or ``None`` when its key was re-queued."""
         job = self._in_flight.pop(task)
-        exc = task.exception()
-        if exc is not None and not isinstance(exc, APIError):
-            raise exc
+        if job.timer is not None:
+            job.timer.cancel()
+            job.timer = None
+        exc = self._failure_of(task, job)
         if exc is not None and is_throttle(exc):
-            self._window.on_throttle(job.epoch)
-            if self._waits_its_turn(job):
-                job.attempts -= 1
-            job.progress = self._answered
+            self._window.on_throttle(job.epoch, repeat=job.throttles > 0)
+            job.throttled(self._policy, adaptive=self._window.adaptive, answered=self._answered)
         else:
-            self._window.on_success()  # any answer but a throttle, error statuses included
+            self._window.on_success(job.epoch)  # any answer but a throttle, errors included
             self._answered += 1
         if exc is None:
             decode = self._decode
@@ -405,42 +323,52 @@ class _BulkFetch(Generic[K, V]):
             else:
                 del self._pending[job.key]
                 return job, Success(job.key, value)
-        delay = self._retry_delay(job, exc)
+        delay = job.retry_delay(self._policy, exc, now=time.monotonic())
         if delay is not None:
             due = time.monotonic() + delay
             heapq.heappush(self._retries, (due, next(self._sequence), job))
             return job, None
+        return job, self._fail(job)
+
+    def _failure_of(self, task: asyncio.Future[Any], job: KeyAttempts[K]) -> APIError | None:
+        """Why a request failed (``None``: it did not); a bug (not an APIError) propagates."""
+        if task.cancelled():
+            # Only the deadline cancels a request while the fetch runs; anything else that
+            # cancels one (a pool closing under it) must not end the caller's iteration.
+            method, url = self._describe(job.key)
+            if job.expired:
+                return APITimeoutError(
+                    f"{method} {url} got no answer within the retry deadline of "
+                    f"{self._policy.deadline:g}s".lstrip(),
+                    method=method,
+                    url=url,
+                )
+            return APIConnectionError(
+                f"{method} {url} was cancelled before it was answered".lstrip(),
+                method=method,
+                url=url,
+            )
+        exc = task.exception()
+        if exc is not None and not isinstance(exc, APIError):
+            raise exc
+        return exc
+
+    def _fail(self, job: KeyAttempts[K]) -> Failure[K]:
+        """The key's outcome once its last attempt failed (``job.error``)."""
         del self._pending[job.key]
-        return job, Failure(job.key, exc)
-
-    def _waits_its_turn(self, job: _Job[K]) -> bool:
-        """Whether a throttled attempt is free: the server answered others meanwhile (see the
-        module notes). Never with a fixed window, nor when the policy disables retries."""
-        return (
-            self._window.adaptive
-            and self._policy.max_attempts > 1
-            and self._answered > job.progress
-        )
-
-    def _retry_delay(self, job: _Job[K], exc: APIError) -> float | None:
-        """Seconds until ``job`` is tried again, or ``None`` when its retries are spent."""
-        policy = self._policy
-        if job.attempts >= policy.max_attempts:
-            return None
-        if not should_retry(exc, policy=policy, idempotent=True):
-            return None
-        delay = retry_delay(exc, attempt=job.sent, policy=policy)
-        deadline = policy.deadline
-        if deadline is not None and time.monotonic() - job.started + delay >= deadline:
-            return None
-        return delay
+        assert job.error is not None  # set by every failed attempt
+        return Failure(job.key, job.error)
 
     # --- shutting down -------------------------------------------------------------------
 
     async def _cancel_all(self) -> None:
         tasks: list[asyncio.Future[Any]] = list(self._in_flight)
-        if self._next_key is not None:
-            tasks.append(self._next_key)
+        for job in self._in_flight.values():
+            if job.timer is not None:
+                job.timer.cancel()
+        reading = self._keys.cancel()
+        if reading is not None:
+            tasks.append(reading)
         for task in tasks:
             task.cancel()
         if tasks:
@@ -450,16 +378,6 @@ class _BulkFetch(Generic[K, V]):
                 task.exception()  # retrieved, so asyncio does not log it as never retrieved
         self._in_flight.clear()
         self._finished.clear()
+        self._expired.clear()
         self._retries.clear()
         self._pending.clear()
-
-
-_END: Any = object()
-"""Returned by :func:`_anext` when the keys are exhausted."""
-
-
-async def _anext(keys: AsyncIterator[K]) -> K:
-    try:
-        return await keys.__anext__()
-    except StopAsyncIteration:
-        return typing.cast(K, _END)

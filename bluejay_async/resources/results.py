@@ -19,9 +19,9 @@ from bluejay_async.core.validation import (
 )
 from bluejay_async.models import Event, ResultUpdated, SimulationResults, ToolCall, TranscriptEntry
 
-__all__ = ["ResultsResource"]
+__all__ = ["ResultsResource", "fetch_results"]
 
-RunId = TypeVar("RunId", int, str)
+RunId = TypeVar("RunId", bound=int | str)
 
 
 class ResultsResource:
@@ -54,48 +54,32 @@ class ResultsResource:
         ::
 
             async for item in bj.results.retrieve_many(run_ids, concurrency=16):
-                if item.ok:
-                    export(item.key, item.value)
-                else:
+                if item.ok:  # a Success: item.value is the SimulationResults
+                    export(item.key, item.value.simulation_results)
+                else:  # a Failure: item.error is the APIError
                     log.warning("run %s: %s", item.key, item.error)
+
+        Each outcome is a :class:`~bluejay_async.Success` or a :class:`~bluejay_async.Failure`
+        (``Outcome``); a type checker narrows it on ``item.ok``, and ``item.unwrap()`` returns
+        the value or raises the error.
 
         ``run_ids`` may be a list or any lazy iterable or async iterable; it is read as the
         window frees up, so memory stays bounded by ``concurrency``. A failing id is reported
-        as an outcome with ``.error`` (after the client's retry policy is spent) and never stops
-        the others. When the server throttles (429, or 503 with ``Retry-After``) the window
-        shrinks and requests are paced, then both grow back (``adaptive=False`` turns that
-        off). Leaving the loop early or cancelling the task cancels every request in flight.
+        as a :class:`~bluejay_async.Failure` (after the client's retry policy is spent) and
+        never stops the others. The client's :class:`~bluejay_async.RetryPolicy` applies to
+        each id as to a single call (``deadline`` included); no id is ever sent more than
+        ``RetryPolicy.max_sends`` times (``2 * max_attempts - 1``). When the server throttles
+        (429, or 503 with ``Retry-After``) the window shrinks and requests are paced, then both
+        grow back (``adaptive=False`` turns that off). Leaving the loop early or cancelling the
+        task cancels every request in flight; closing the client under a running fetch ends
+        each id still to come with the client's error, not the loop.
         See :func:`bluejay_async.core.bulk.fetch_many` for the details.
 
         Raises:
             InvalidRequestError: ``concurrency`` < 1 or another bad argument, before any request.
         """
-        return self._fetch_many(run_ids, AdaptiveWindow(concurrency, adaptive=adaptive), progress)
-
-    def _fetch_many(
-        self,
-        run_ids: Iterable[RunId] | AsyncIterable[RunId],
-        window: AdaptiveWindow,
-        progress: ProgressCallback | None,
-    ) -> AsyncGenerator[Outcome[RunId, SimulationResults], None]:
-        # One attempt per request: fetch_many decides the retries, so it sees every 429.
-        transport = self._transport.with_options(retry=RetryPolicy(max_attempts=1))
-
-        async def fetch(run_id: RunId) -> bytes:
-            return await transport.request_bytes("GET", _results_path(run_id))
-
-        def decode(run_id: RunId, raw: bytes) -> SimulationResults:
-            url = transport.url(_results_path(run_id))
-            return transport.decode(raw, SimulationResults, method="GET", url=url)
-
-        return fetch_many(
-            run_ids,
-            fetch,
-            decode=decode,
-            window=window,
-            retry=self._transport.retry,
-            progress=progress,
-        )
+        window = AdaptiveWindow(concurrency, adaptive=adaptive)
+        return fetch_results(self._transport, run_ids, window=window, progress=progress)
 
     async def update(
         self,
@@ -155,3 +139,39 @@ class ResultsResource:
 
 def _results_path(run_id: int | str) -> str:
     return "/v1/retrieve-simulation-results/" + path_segment(run_id, "run_id")
+
+
+def fetch_results(
+    transport: Transport,
+    run_ids: Iterable[RunId] | AsyncIterable[RunId],
+    *,
+    window: AdaptiveWindow,
+    progress: ProgressCallback | None,
+) -> AsyncGenerator[Outcome[RunId, SimulationResults], None]:
+    """Retrieve many runs' results over ``transport``: the machinery shared by
+    :meth:`ResultsResource.retrieve_many` and ``runs.iter_results``.
+
+    Each request is sent once and :func:`~bluejay_async.core.bulk.fetch_many` applies the
+    transport's :class:`~bluejay_async.RetryPolicy` per run id, so it sees every 429; each body
+    is decoded as its outcome is handed out.
+    """
+    single = transport.with_options(retry=RetryPolicy(max_attempts=1))
+
+    def url(run_id: RunId) -> str:
+        return single.url(_results_path(run_id))
+
+    async def fetch(run_id: RunId) -> bytes:
+        return await single.request_bytes("GET", _results_path(run_id))
+
+    def decode(run_id: RunId, raw: bytes) -> SimulationResults:
+        return single.decode(raw, SimulationResults, method="GET", url=url(run_id))
+
+    return fetch_many(
+        run_ids,
+        fetch,
+        decode=decode,
+        window=window,
+        retry=transport.retry,
+        progress=progress,
+        describe=lambda run_id: ("GET", url(run_id)),
+    )

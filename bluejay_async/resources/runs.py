@@ -34,7 +34,7 @@ from bluejay_async.resources.polling import (
     poll_run,
     run_progress,
 )
-from bluejay_async.resources.results import ResultsResource
+from bluejay_async.resources.results import fetch_results
 
 __all__ = ["RunsResource"]
 
@@ -292,9 +292,8 @@ class RunsResource:
         progress: ProgressCallback | None,
     ) -> AsyncGenerator[Outcome[int, SimulationResults], None]:
         runs = await self.list(simulation_id)
-        results = ResultsResource(self._transport)._fetch_many(
-            [run.id for run in runs], window, progress
-        )
+        ids = [run.id for run in runs]
+        results = fetch_results(self._transport, ids, window=window, progress=progress)
         try:
             async for outcome in results:
                 yield outcome

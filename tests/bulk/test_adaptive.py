@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import logging
+
 import pytest
 
 from bluejay_async.core.adaptive import AdaptiveWindow, is_throttle
@@ -123,9 +125,9 @@ def test_the_rate_recovers_along_a_cubic_and_then_probes_upwards() -> None:
         clock.now += 0.01
         window.on_success()
     throttle_wave(window, 40)
-    rates = []
+    rates: list[float] = []
     for _ in range(6):
-        rates.append(window.rate)
+        rates.append(window.rate or 0.0)
         clock.now += 1.5
     assert rates[0] == pytest.approx(90.0)
     assert rates[1] == pytest.approx(100.0)
@@ -227,3 +229,56 @@ def test_throttles_while_recovering_shrink_the_window_but_not_the_rate_again() -
     assert window.rate >= rate  # the cubic kept climbing; no second cut
     assert window.limit == limit // 2
     assert window.decreases == 2
+
+
+def test_a_key_throttled_again_never_decreases() -> None:
+    window = AdaptiveWindow(8, clock=FakeClock())
+    for _ in range(40):
+        window.on_throttle(window.on_send(), repeat=True)  # a few keys refused again and again
+    assert (window.limit, window.rate, window.decreases, window.throttles) == (8, None, 0, 40)
+
+
+def test_each_change_of_the_send_rate_is_logged_at_debug(caplog: pytest.LogCaptureFixture) -> None:
+    clock = FakeClock()
+    window = AdaptiveWindow(32, clock=clock)
+    caplog.set_level(logging.DEBUG, logger="bluejay_async.bulk")
+    for _ in range(100):
+        clock.now += 0.01
+        window.on_success()
+    throttle_wave(window, 40)
+    assert [r.getMessage() for r in caplog.records] == [
+        "bulk send rate unpaced -> 90.0 req/s (accepted 100.0 req/s); window 32 -> 16"
+    ]
+    caplog.clear()
+    # The keys go on being refused as often while we send below that rate: not a limit.
+    epoch = window.epoch
+    for _ in range(20):
+        clock.now += 0.05
+        window.on_success(epoch)
+        window.on_throttle(epoch, repeat=True)
+    clock.now += 1.0
+    window.on_success(epoch)
+    assert window.rate is None
+    assert [r.getMessage() for r in caplog.records] == [
+        "bulk send rate 100.4 req/s -> unpaced: 50% of answers were throttles while sending "
+        "below the accepted rate, so they are not about the rate"
+    ]
+    assert all(
+        r.levelno == logging.DEBUG and r.name == "bluejay_async.bulk" for r in caplog.records
+    )
+
+
+def test_answers_to_requests_sent_before_the_cut_do_not_judge_it() -> None:
+    clock = FakeClock()
+    window = AdaptiveWindow(32, clock=clock)
+    for _ in range(100):
+        clock.now += 0.01
+        window.on_success()
+    stale = window.on_send()
+    throttle_wave(window, 40)
+    for _ in range(30):  # the wave in flight at the cut comes back refused: old news
+        window.on_throttle(stale, repeat=True)
+    for _ in range(140):
+        clock.now += 0.01
+        window.on_success(window.on_send())
+    assert window.rate is not None

@@ -15,6 +15,7 @@ from bluejay_async.core.bulk import Outcome, fetch_many
 from bluejay_async.core.retry import RetryPolicy
 from bluejay_async.errors import (
     APIConnectionError,
+    APITimeoutError,
     InvalidRequestError,
     NotFoundError,
     RateLimitError,
@@ -284,11 +285,25 @@ class ThrottledWhileOthersAreAnswered:
 
 
 async def test_throttles_while_others_are_answered_do_not_spend_a_keys_attempts() -> None:
-    fetch = ThrottledWhileOthersAreAnswered(throttles=2 * FAST_RETRY.max_attempts)
+    # The allowance (max_attempts - 1 uncounted throttles) plus the retries of max_attempts.
+    throttles = FAST_RETRY.throttle_allowance + FAST_RETRY.max_attempts - 1
+    fetch = ThrottledWhileOthersAreAnswered(throttles=throttles)
     keys = ["slow", *range(40)]
     outcomes = {o.key: o for o in await collect(many(keys, fetch, concurrency=4))}
     assert all(o.ok for o in outcomes.values())
-    assert fetch.calls["slow"] == 2 * FAST_RETRY.max_attempts + 1
+    assert fetch.calls["slow"] == throttles + 1 == FAST_RETRY.max_sends
+
+
+@pytest.mark.parametrize("max_attempts", [1, 2, 3, 5])
+async def test_a_key_throttled_for_good_gets_at_most_max_sends_requests(max_attempts: int) -> None:
+    """However long the others keep the fetch progressing (issue: one id got 337 requests)."""
+    policy = RetryPolicy(max_attempts=max_attempts, backoff_base=0.0)
+    fetch = ThrottledWhileOthersAreAnswered(throttles=10_000)
+    keys = ["slow", *range(200)]
+    outcomes = {o.key: o for o in await collect(many(keys, fetch, concurrency=4, retry=policy))}
+    assert isinstance(outcomes["slow"].error, RateLimitError)
+    assert fetch.calls["slow"] == policy.max_sends == 2 * max_attempts - 1
+    assert all(o.ok for k, o in outcomes.items() if k != "slow")
 
 
 async def test_with_a_fixed_window_every_throttle_spends_an_attempt() -> None:
@@ -522,3 +537,84 @@ async def test_a_pacing_wait_that_ends_on_its_own_does_not_stall_the_fetch() -> 
     results = fetch_many(range(10), Recorder(), window=window, retry=FAST_RETRY)
     outcomes = await asyncio.wait_for(collect(results), timeout=10)
     assert sorted(o.key for o in outcomes) == list(range(10))
+
+
+async def test_a_request_unanswered_at_the_deadline_is_cancelled_and_reported_as_a_timeout() -> (
+    None
+):
+    fetch = Hanging()  # answers 0 at once, hangs on the others until cancelled
+    policy = RetryPolicy(deadline=0.05)
+    results = many([0, 1, 2], fetch, retry=policy, describe=lambda k: ("GET", f"/x/{k}"))
+    outcomes = {o.key: o for o in await collect(results)}
+    assert outcomes[0].ok
+    for key in (1, 2):
+        error = outcomes[key].error
+        assert isinstance(error, APITimeoutError)
+        assert (error.method, error.url) == ("GET", f"/x/{key}")
+        assert str(error) == f"GET /x/{key} got no answer within the retry deadline of 0.05s"
+    assert fetch.cancelled == 2
+    assert asyncio.all_tasks() == {asyncio.current_task()}
+
+
+class PacedAfterTheFirst(AdaptiveWindow):
+    """Lets the first request start at once, then none for ``hold`` seconds."""
+
+    def __init__(self, hold: float) -> None:
+        super().__init__(4)
+        self.hold_until: float | None = None
+        self.hold = hold
+
+    def on_send(self) -> int:
+        if self.hold_until is None:
+            self.hold_until = asyncio.get_running_loop().time() + self.hold
+        return super().on_send()
+
+    def send_delay(self) -> float:
+        if self.hold_until is None:
+            return 0.0
+        return max(0.0, self.hold_until - asyncio.get_running_loop().time())
+
+
+async def test_a_retry_paced_past_the_deadline_fails_with_its_last_error() -> None:
+    fetch = Recorder({1: [server_error(503, {"Retry-After": "0"})]})
+    policy = RetryPolicy(deadline=0.05)
+    window = PacedAfterTheFirst(hold=0.2)  # the retry could only start after the deadline
+    outcomes = await collect(fetch_many([1], fetch, window=window, retry=policy))
+    assert isinstance(outcomes[0].error, ServerError)
+    assert fetch.calls[1] == 1
+
+
+async def test_a_request_cancelled_from_outside_the_fetch_is_a_failed_attempt() -> None:
+    """As aiohttp cancels the calls waiting for a connection when the session closes: the
+    caller's iteration goes on, and the key is retried under the policy."""
+    waiting: list[asyncio.Future[None]] = []
+    started = asyncio.Event()
+    calls: Counter[int] = Counter()
+
+    async def fetch(key: int) -> int:
+        calls[key] += 1
+        if key == 1 and calls[key] == 1:
+            waiter = asyncio.get_running_loop().create_future()
+            waiting.append(waiter)
+            started.set()
+            await waiter  # cancelled below, by someone other than the fetch
+        return key
+
+    async def cancel_the_waiter() -> None:
+        await started.wait()
+        waiting.pop().cancel()
+        started.clear()
+
+    canceller = asyncio.ensure_future(cancel_the_waiter())
+    outcomes = {o.key: o for o in await collect(many([0, 1], fetch))}
+    await canceller
+    assert outcomes[1].value == 1
+    assert calls[1] == 2
+
+    calls.clear()
+    canceller = asyncio.ensure_future(cancel_the_waiter())
+    single = RetryPolicy(max_attempts=1)
+    outcomes = {o.key: o for o in await collect(many([0, 1], fetch, retry=single))}
+    await canceller
+    assert isinstance(outcomes[1].error, APIConnectionError)
+    assert "was cancelled before it was answered" in str(outcomes[1].error)

@@ -54,7 +54,8 @@ async def test_a_missing_or_malformed_id_fails_alone(
     client: BluejayClient, sandbox: Sandbox
 ) -> None:
     ids = await run_ids(client)
-    outcomes = {o.key: o async for o in client.results.retrieve_many([*ids[:5], 999_999, ""])}
+    keys: list[int | str] = [*ids[:5], 999_999, ""]
+    outcomes = {o.key: o async for o in client.results.retrieve_many(keys)}
     assert isinstance(outcomes[999_999].error, NotFoundError)
     assert isinstance(outcomes[""].error, InvalidRequestError)
     assert all(outcomes[k].ok for k in ids[:5])

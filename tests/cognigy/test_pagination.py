@@ -8,7 +8,7 @@ from hypothesis import strategies as st
 
 from bluejay_async.errors import PaginationError
 from cognigy_async.models import Pagination
-from cognigy_async.pagination import PageRequest, Walk
+from cognigy_async.pagination import MAX_PAGES, PageRequest, Walk
 from tests.cognigy.fake_listing import FakeListing, FakeTransport
 
 
@@ -109,6 +109,57 @@ def test_a_server_that_ignores_skip_is_refused() -> None:
 def test_empty_page_with_a_fresh_cursor_is_progress() -> None:
     step = Walk(page_size=10).after(PageRequest(limit=10, skip=0), info(next="n"), 0)
     assert step.request == PageRequest(limit=10, next="n")
+
+
+def test_a_run_yielded_twice_in_one_walk_is_refused() -> None:
+    walk = Walk(page_size=10)
+    walk.admit(["r1", "r2"])
+    walk.admit(["r3"])
+    with pytest.raises(PaginationError, match="run 'r2' a second time"):
+        walk.admit(["r4", "r2"])
+
+
+def test_more_past_the_servers_own_total_ends_the_walk() -> None:
+    """``hasNext`` with ``total`` 0 walked on to skip=199 900 (issue)."""
+    walk = Walk(page_size=10)
+    step = walk.after(PageRequest(limit=10, skip=0), info(total=0), 10)
+    assert step.items == slice(0, 10)  # the page is good: its items come first
+    assert step.request is None
+    assert isinstance(step.error, PaginationError)
+    assert "after skip=10 but a total of 0" in str(step.error)
+    # Up to the total, the walk goes on.
+    step = Walk(page_size=10).after(PageRequest(limit=10, skip=0), info(total=11), 10)
+    assert step.request == PageRequest(limit=10, skip=10)
+
+
+def test_the_page_cap_ends_a_walk_that_still_reports_more() -> None:
+    walk = Walk(page_size=10, max_pages=3)
+    for page in range(2):
+        step = walk.after(PageRequest(limit=10, next=f"c{page}"), info(next=f"c{page + 1}"), 10)
+        assert step.error is None
+    step = walk.after(PageRequest(limit=10, next="c2"), info(next="c3"), 10)
+    assert step.items == slice(0, 10)
+    assert step.request is None
+    assert "max_pages=3" in str(step.error)
+    # The last page of a listing is no reason to complain.
+    walk = Walk(page_size=10, max_pages=1)
+    assert walk.after(PageRequest(limit=10, skip=0), info(has_next=False), 3).error is None
+
+
+def test_no_page_cap_when_asked() -> None:
+    walk = Walk(page_size=10, max_pages=None)
+    for page in range(MAX_PAGES + 1):
+        step = walk.after(PageRequest(limit=10, next=f"c{page}"), info(next=f"c{page + 1}"), 10)
+    assert step.error is None
+
+
+def test_a_walk_keeps_a_digest_of_each_cursor_not_the_cursor() -> None:
+    walk = Walk(page_size=10)
+    cursor = "c" * 100_000
+    walk.after(PageRequest(limit=10, skip=0), info(next=cursor), 10)
+    held = [v for v in vars(walk).values() if isinstance(v, set)]
+    assert held
+    assert all(isinstance(item, int) for found in held for item in found)
 
 
 def test_max_items_shrinks_the_last_request_and_sends_none_after() -> None:
@@ -283,11 +334,11 @@ def test_walks_from_a_cursor_in_both_directions(
     listing=listings,
     page_size=st.integers(1, 100),
     backward=st.booleans(),
-    prefetch=st.sampled_from([0, 1]),
+    prefetch=st.booleans(),
     max_items=st.none() | st.integers(0, 700),
 )
 async def test_iterate_over_any_listing_yields_every_run_once_in_order(
-    listing: FakeListing, page_size: int, backward: bool, prefetch: int, max_items: int | None
+    listing: FakeListing, page_size: int, backward: bool, prefetch: bool, max_items: int | None
 ) -> None:
     from cognigy_async.resources import RunsResource
 
@@ -325,3 +376,10 @@ def test_backward_page_larger_than_asked_keeps_only_the_requested_span() -> None
     step = walk.after(PageRequest(limit=10, skip=20), info(skip=20, has_previous=True), 25)
     assert step.items == slice(0, 10)  # items 30.. were walked already
     assert step.request == PageRequest(limit=10, skip=10)
+
+
+def test_a_page_without_pagination_ends_the_walk() -> None:
+    step = Walk(page_size=10).after(PageRequest(limit=10, skip=0), None, 4)
+    assert step.items == slice(0, 4)
+    assert step.request is None
+    assert step.error is None

@@ -5,26 +5,34 @@ belongs to the SDK (or the test): after a cancelled call, ``asyncio.all_tasks()`
 test's own task only. Connections are checked on the client's connector (none acquired after a
 call ends, none at all once the client is closed), file descriptors in ``/proc/self/fd`` and
 memory with ``tracemalloc``.
+
+No check races a clock: each waits for the event it depends on (the sandbox's loop has closed
+its side of every connection, the loop has run the callbacks that close ours, the tasks have
+ended), however long a busy machine takes to get there; :data:`HANG_GUARD` only fails a wait
+that would never end, a real leak.
 """
 
 from __future__ import annotations
 
 import asyncio
 import gc
+import itertools
 import os
 import random
 import threading
+import time
 import tracemalloc
 import warnings
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator, Callable, Iterator
 from contextlib import aclosing, asynccontextmanager, contextmanager
 from typing import Any
 
 import aiohttp
 import pytest
+from aiohttp import web
 
 from bluejay_async import BluejayClient, RetryPolicy
-from bluejay_async.sandbox import FaultRule, Sandbox, SandboxConfig, run_sandbox
+from bluejay_async.sandbox import FaultRule, Sandbox, SandboxConfig, build_app, start_site
 from cognigy_async import CognigyClient
 from tests.reliability.harness import (
     BATCH_REF,
@@ -37,11 +45,25 @@ from tests.reliability.harness import (
     loop_reports,
     recording_logs,
     sandbox_config,
-    settle,
 )
 
 FD_DIR = "/proc/self/fd"
 pytestmark = pytest.mark.skipif(not os.path.isdir(FD_DIR), reason="needs /proc/self/fd")
+HANG_GUARD = 60.0
+"""Seconds after which a wait for something that must happen fails (a leak) instead of hanging.
+Not a deadline to beat: a busy machine takes what it takes, well within this."""
+
+
+async def eventually(condition: Callable[[], bool]) -> bool:
+    """Let the loop run until ``condition`` holds; ``False`` only past :data:`HANG_GUARD`."""
+    stop = time.monotonic() + HANG_GUARD
+    for _ in itertools.count():
+        if condition():
+            return True
+        if time.monotonic() > stop:
+            return condition()
+        await asyncio.sleep(0.001)
+    raise AssertionError("unreachable")
 
 
 class ThreadedSandbox:
@@ -53,6 +75,7 @@ class ThreadedSandbox:
         self._thread = threading.Thread(target=self._serve, daemon=True)
         self._ready = threading.Event()
         self._done: asyncio.Event | None = None
+        self._server: web.Server | None = None
         self.sb: Sandbox | None = None
 
     def _serve(self) -> None:
@@ -61,10 +84,14 @@ class ThreadedSandbox:
 
     async def _main(self) -> None:
         self._done = asyncio.Event()
-        async with run_sandbox(self._config) as sb:
-            self.sb = sb
+        app, sb = build_app(self._config)
+        runner = await start_site(app, sb, sb.config.host, sb.config.port)
+        try:
+            self.sb, self._server = sb, runner.server
             self._ready.set()
             await self._done.wait()
+        finally:
+            await runner.cleanup()
 
     def __enter__(self) -> ThreadedSandbox:
         self._thread.start()
@@ -81,6 +108,19 @@ class ThreadedSandbox:
     def sandbox(self) -> Sandbox:
         assert self.sb is not None
         return self.sb
+
+    async def idle(self) -> None:
+        """Return once the sandbox holds no connection: its loop has seen every client's EOF
+        and closed its side of the socket (the server drops a connection from its list just
+        before it closes that socket, in the same callback)."""
+        server = self._server
+        assert server is not None
+
+        async def no_connections() -> bool:
+            return await eventually(lambda: not server.connections)
+
+        done = asyncio.run_coroutine_threadsafe(no_connections(), self._loop)
+        assert await asyncio.wrap_future(done), server.connections
 
     def set_faults(self, rules: list[FaultRule]) -> None:
         """Replace the fault rules and zero the counters, on the sandbox's own loop."""
@@ -116,7 +156,7 @@ def other_tasks() -> set[asyncio.Task[Any]]:
 
 async def assert_nothing_pending(clients: Clients) -> None:
     """No task but the test's, no connection acquired on either client's connector."""
-    assert await settle(lambda: not other_tasks()), other_tasks()
+    assert await eventually(lambda: not other_tasks()), other_tasks()
     for client in (clients.bj, clients.cg):
         connector = _connector(client)
         if connector is not None:
@@ -140,6 +180,7 @@ async def leak_checked(
     threaded: ThreadedSandbox, *, retry: RetryPolicy, timeout: float = 5.0
 ) -> AsyncIterator[Clients]:
     """Clients of the threaded sandbox; on exit, both closed and nothing left behind."""
+    await threaded.idle()  # what an earlier test opened is closed: the count starts exact
     fds = fd_count()
     with no_unclosed_warnings():
         async with clients_for(threaded.sandbox, retry=retry, timeout=timeout) as clients:
@@ -150,8 +191,10 @@ async def leak_checked(
                 assert connector.closed
                 assert not connector._conns
         assert not other_tasks()
-    # The sandbox's side of each connection closes on its own loop once it sees the EOF.
-    assert await settle(lambda: fd_count() <= fds), (fd_count(), fds)
+    # The sandbox's side of each connection closes on its own loop once it sees the EOF; ours
+    # close in callbacks of this loop.
+    await threaded.idle()
+    assert await eventually(lambda: fd_count() <= fds), (fd_count(), fds)
 
 
 # --- cancelling at random points -----------------------------------------------------------
@@ -200,8 +243,9 @@ async def test_cancel_during_retry_backoff_leaves_nothing(
         async with leak_checked(threaded, retry=BACKOFF_POLICY) as clients:
             task = asyncio.ensure_future(deliver(call, clients, threaded.sandbox))
             first_attempts = 3 if call.kind == "bulk" else 1
-            assert await settle(lambda: logs.attempts()[logger] >= first_attempts)
-            await asyncio.sleep(0.02)  # the attempt has returned into the backoff
+            # Each attempt logs once its response is released: the connection is back in the
+            # pool before the line is written, and the Retry-After of 30 s has just begun.
+            assert await eventually(lambda: logs.attempts()[logger] >= first_attempts)
             assert not task.done()
             connector = _connector(clients.bj if logger == "bluejay_async" else clients.cg)
             assert connector is not None
@@ -237,9 +281,9 @@ async def test_leaving_retrieve_many_early_cancels_requests_in_flight(
         await assert_nothing_pending(clients)
 
 
-@pytest.mark.parametrize("prefetch", [0, 1])
+@pytest.mark.parametrize("prefetch", [False, True])
 async def test_leaving_a_walk_early_cancels_its_read_ahead(
-    threaded: ThreadedSandbox, prefetch: int
+    threaded: ThreadedSandbox, prefetch: bool
 ) -> None:
     threaded.set_faults([FaultRule("latency", "*", delay=0.05)])
     async with leak_checked(threaded, retry=RANDOM_POLICY) as clients:
@@ -270,17 +314,14 @@ def _traced() -> int:
     return tracemalloc.get_traced_memory()[0]
 
 
-async def _traced_at_rest() -> int:
-    """Traced memory once the sandbox thread is idle.
+async def _traced_at_rest(served: ThreadedSandbox) -> int:
+    """Traced memory once the sandbox thread holds no connection.
 
-    That thread is in this process: a read buffer it happens to hold (asyncio reads up to
-    256 KiB at a time) would otherwise be counted as the client's growth.
+    That thread is in this process: a read buffer it holds for a connection (asyncio reads up
+    to 256 KiB at a time) would otherwise be counted as the client's growth.
     """
-    readings = []
-    for _ in range(3):
-        await asyncio.sleep(0.02)
-        readings.append(_traced())
-    return min(readings)
+    await served.idle()
+    return _traced()
 
 
 async def test_10000_unused_clients_open_and_close_without_a_session() -> None:
@@ -323,22 +364,23 @@ async def test_clients_that_send_requests_open_and_close_with_flat_fds_and_memor
         sb = served.sandbox
         for _ in range(30):
             await _request_cycle(sb)
-        await asyncio.sleep(0.2)  # the sandbox's loop closes its side of the last sockets
+        await served.idle()  # the sandbox's loop has closed its side of the last sockets
         fds = fd_count()
         tracemalloc.start()
         try:
             # Two equal batches: one-off growth (the sandbox, running in this process, warms
             # its caches too) lands in the first; a leak grows with every cycle, so it shows
             # in the second as well.
-            start = await _traced_at_rest()
+            start = await _traced_at_rest(served)
             for _ in range(REQUEST_CYCLES):
                 await _request_cycle(sb)
-            middle = await _traced_at_rest()
+            middle = await _traced_at_rest(served)
             for _ in range(REQUEST_CYCLES):
                 await _request_cycle(sb)
-            grown = await _traced_at_rest() - middle
+            grown = await _traced_at_rest(served) - middle
         finally:
             tracemalloc.stop()
-        assert await settle(lambda: fd_count() <= fds), (fd_count(), fds)
+        await served.idle()
+        assert await eventually(lambda: fd_count() <= fds), (fd_count(), fds)
         assert sb.counters.requests["get_simulation_runs"] == 30 + 2 * REQUEST_CYCLES
     assert grown < 256 * 1024, (grown, middle - start)
