@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import AsyncGenerator
+from typing import ClassVar
 
 import attrs
 
@@ -20,6 +21,7 @@ __all__ = ["RunsResource"]
 @empty_null_lists
 @attrs.frozen(kw_only=True)
 class _RunsBody:
+    _response_name: ClassVar[str] = "get-simulation-runs"
     simulation_runs: JsonList[SimulationRun] = attrs.field(factory=list)
 
 
