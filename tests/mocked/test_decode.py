@@ -46,9 +46,7 @@ async def test_a_wrongly_typed_field_is_named_by_its_json_path(
     assert caught.value.url == BASE + RESULTS
 
 
-async def test_an_html_page_with_status_200_is_not_json(
-    m: aioresponses, bj: BluejayClient
-) -> None:
+async def test_an_html_page_with_status_200_is_not_json(m: aioresponses, bj: BluejayClient) -> None:
     m.get(BASE + RESULTS, body=b"<html>maintenance</html>", content_type="text/html", repeat=True)
 
     with pytest.raises(ResponseDecodeError) as caught:

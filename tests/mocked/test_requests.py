@@ -314,9 +314,7 @@ async def test_results_retrieve_many_reports_one_outcome_per_id(
     assert calls(m, "GET", results + "2") == 1  # a 404 is not retried
 
 
-async def test_runs_iter_results_lists_then_retrieves(
-    m: aioresponses, bj: BluejayClient
-) -> None:
+async def test_runs_iter_results_lists_then_retrieves(m: aioresponses, bj: BluejayClient) -> None:
     m.get(BASE + "/v1/get-simulation-runs/5", payload=bodies.runs_body())
     for run_id in (11, 12):
         m.get(BASE + f"/v1/retrieve-simulation-results/{run_id}", payload=bodies.results_body(1))

@@ -18,7 +18,7 @@ filterwarnings =
     ignore:Unknown config option:pytest.PytestConfigWarning
 """
 
-USER_TESTS = '''
+USER_TESTS = """
 import pytest
 
 from bluejay_async import RetryPolicy
@@ -40,7 +40,7 @@ async def test_the_client_reaches_the_sandbox(bluejay_client, bluejay_sandbox):
 
 
 async def test_every_test_gets_a_fresh_sandbox(bluejay_client, bluejay_sandbox):
-    assert bluejay_sandbox.request_log == type(bluejay_sandbox.request_log)()
+    assert not bluejay_sandbox.request_log
     created = await bluejay_client.simulations.create("agent-1")
     assert created.simulation_id == 4  # simulations 1..3 are seeded
 
@@ -92,7 +92,7 @@ async def test_both_clients_share_one_sandbox(bluejay_client, cognigy_client, bl
     await bluejay_client.runs.list(2)
     await cognigy_client.runs.list("sim", "batch", limit=1)
     assert len(bluejay_sandbox.request_log) == 2
-'''
+"""
 
 
 def test_the_fixtures_from_a_users_test_file(pytester: pytest.Pytester) -> None:
