@@ -1,7 +1,8 @@
 """Testing code that uses the SDK: a pytest plugin, response bodies and an aioresponses shim.
 
-* :mod:`bluejay_async.testing.plugin`: the pytest plugin, active wherever the SDK is installed
-  (``pytest11`` entry point): fixtures ``bluejay_sandbox``, ``bluejay_sandbox_config``,
+* the pytest plugin, active wherever the SDK is installed (``pytest11`` entry point, module
+  ``_bluejay_async_pytest``, kept outside this package so that loading it imports nothing of
+  the SDK): fixtures ``bluejay_sandbox``, ``bluejay_sandbox_config``,
   ``bluejay_client``, ``cognigy_client``, ``bluejay_retry_policy`` and ``aioresponses_mock``,
   and the ``@pytest.mark.bluejay_sandbox(**SandboxConfig fields)`` marker.
 * :mod:`bluejay_async.testing.bodies`: realistic response bodies of every endpoint, from the

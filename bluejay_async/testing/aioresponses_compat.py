@@ -10,7 +10,7 @@ holding ``output_size = 0`` is all a mocked response needs.
 :func:`aioresponses_compat` swaps aioresponses' default response class for a subclass that
 supplies that stand-in, only while it is active and only when aiohttp asks for the argument;
 it changes nothing on aiohttp < 3.14 or once aioresponses passes the argument itself. The
-``aioresponses_mock`` fixture of :mod:`bluejay_async.testing.plugin` uses it; outside pytest::
+``aioresponses_mock`` fixture of the SDK's pytest plugin uses it; outside pytest::
 
     with aioresponses_compat(), aioresponses() as mocked:
         ...

@@ -3,6 +3,8 @@ separate pytest process that finds the plugin only through its ``pytest11`` entr
 
 from __future__ import annotations
 
+import subprocess
+import sys
 import textwrap
 
 import pytest
@@ -174,3 +176,17 @@ def test_marker_mistakes_are_usage_errors(pytester: pytest.Pytester) -> None:
         ],
         consecutive=False,
     )
+
+
+def test_loading_the_plugin_imports_nothing_of_the_sdk() -> None:
+    """pytest loads plugins before coverage starts: an SDK imported then is never measured."""
+    probe = (
+        "import sys, _bluejay_async_pytest\n"
+        "loaded = sorted(m for m in sys.modules if m.split('.')[0] in "
+        "('bluejay_async', 'cognigy_async'))\n"
+        "print(loaded)\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", probe], capture_output=True, text=True, check=True, timeout=60
+    )
+    assert done.stdout.strip() == "[]"

@@ -1,6 +1,12 @@
-"""The SDK's pytest plugin, registered through the ``pytest11`` entry point (nothing to enable).
+"""The SDK's pytest plugin (``bluejay_async.testing``), registered through the ``pytest11``
+entry point: installing the SDK is enough.
 
-Fixtures (async ones need ``pytest-asyncio``; they work in its strict and auto modes):
+This module sits outside the ``bluejay_async`` package on purpose: pytest imports plugins
+before a coverage plugin starts measuring, and importing anything inside ``bluejay_async``
+would import the whole SDK first, so a coverage run of the SDK (or of code importing it early)
+would miss every module-level line. The SDK is imported inside the fixtures instead.
+
+Fixtures (the async ones need ``pytest-asyncio``; they work in its strict and auto modes):
 
 ``bluejay_sandbox``
     A running :class:`~bluejay_async.sandbox.Sandbox` of both APIs on 127.0.0.1, on an
@@ -38,9 +44,6 @@ if TYPE_CHECKING:
     from bluejay_async.sandbox import Sandbox, SandboxConfig
     from cognigy_async import CognigyClient
 
-# The SDK is imported inside the fixtures, not here: pytest loads this module before a
-# coverage plugin starts measuring, and a test run that uses none of the fixtures should not
-# pay for importing the SDK and its sandbox.
 
 __all__ = [
     "aioresponses_mock",
