@@ -61,7 +61,7 @@ COGNIGY_PROJECT = "sandbox"
 _asyncio_fixture: Callable[..., Any] | None
 try:
     from pytest_asyncio import fixture as _asyncio_fixture
-except ImportError:  # pragma: no cover - a user without pytest-asyncio
+except ImportError:
     _asyncio_fixture = None
 
 
@@ -70,7 +70,7 @@ def _async_fixture(func: Callable[..., Any]) -> Any:
     if _asyncio_fixture is not None:
         return _asyncio_fixture(func)
 
-    def missing(*_: Any, **__: Any) -> None:  # pragma: no cover - see above
+    def missing(*_: Any, **__: Any) -> None:
         pytest.fail(
             f"the {func.__name__} fixture is async: install pytest-asyncio "
             "(pip install pytest-asyncio) and set asyncio_mode = auto, or mark the test "

@@ -82,6 +82,16 @@ async def test_a_fault_preset_by_name(bluejay_sandbox):
     assert len(bluejay_sandbox.faults) > 5
 
 
+@pytest.mark.bluejay_sandbox(seed=5, simulations=6)
+class TestMarkersNearestWins:
+    async def test_the_class_marker(self, bluejay_sandbox):
+        assert (bluejay_sandbox.config.seed, bluejay_sandbox.config.simulations) == (5, 6)
+
+    @pytest.mark.bluejay_sandbox(seed=9)
+    async def test_the_method_marker_on_top(self, bluejay_sandbox):
+        assert (bluejay_sandbox.config.seed, bluejay_sandbox.config.simulations) == (9, 6)
+
+
 async def test_the_cognigy_client_walks_the_sandbox(cognigy_client, bluejay_sandbox):
     runs = [run async for run in cognigy_client.runs.iterate("sim", "batch", max_items=30)]
     assert len(runs) == 30
@@ -103,7 +113,7 @@ def test_the_fixtures_from_a_users_test_file(pytester: pytest.Pytester) -> None:
 
     result = pytester.runpytest_subprocess("-p", "no:cacheprovider")
 
-    result.assert_outcomes(passed=USER_TESTS.count("\nasync def test_"))
+    result.assert_outcomes(passed=USER_TESTS.count("async def test_"))
 
 
 def test_a_suite_wide_retry_policy_and_strict_mode(pytester: pytest.Pytester) -> None:
@@ -190,3 +200,16 @@ def test_loading_the_plugin_imports_nothing_of_the_sdk() -> None:
         [sys.executable, "-c", probe], capture_output=True, text=True, check=True, timeout=60
     )
     assert done.stdout.strip() == "[]"
+
+
+def test_without_pytest_asyncio_the_fixtures_say_what_is_missing(pytester: pytest.Pytester) -> None:
+    # A pytest_asyncio that cannot be imported, and pytest's own copy of the plugin disabled.
+    pytester.mkpydir("pytest_asyncio").joinpath("__init__.py").write_text(
+        "raise ImportError('pytest-asyncio is not installed')\n"
+    )
+    pytester.makepyfile(test_plain="def test_needs_the_sandbox(bluejay_sandbox):\n    pass\n")
+
+    result = pytester.runpytest_subprocess("-p", "no:asyncio", "-p", "no:cacheprovider")
+
+    result.assert_outcomes(errors=1)
+    result.stdout.fnmatch_lines(["*bluejay_sandbox fixture is async: install pytest-asyncio*"])
