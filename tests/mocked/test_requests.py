@@ -169,15 +169,13 @@ async def test_results_retrieve(m: aioresponses, bj: BluejayClient) -> None:
     assert res.simulation_results[0].events[1].start_offset_ms == 1000
 
 
-async def test_results_update_sends_only_the_result_id_by_default(
-    m: aioresponses, bj: BluejayClient
-) -> None:
+async def test_results_update_sends_only_what_is_passed(m: aioresponses, bj: BluejayClient) -> None:
     m.post(BASE + UPDATE, payload={"status": "success", "message": None})
 
-    ack = await bj.results.update("res-1")
+    ack = await bj.results.update("res-1", tags=["vip"])
 
     assert ack == ResultUpdated(status="success", message=None)
-    assert sent_json(m, UPDATE) == {"simulation_result_id": "res-1"}
+    assert sent_json(m, UPDATE) == {"simulation_result_id": "res-1", "tags": ["vip"]}
     assert sent_headers(m, "POST", UPDATE)["Content-Type"] == "application/json"
 
 
