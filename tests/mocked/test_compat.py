@@ -55,7 +55,7 @@ async def test_the_shim_is_still_needed() -> None:
     ``bluejay_async/testing/aioresponses_compat.py`` and its use in the plugin."""
     with aioresponses() as raw:
         raw.get(BASE + RUNS, payload={"simulation_runs": []})
-        async with BluejayClient(api_key="k", base_url=BASE) as bj:
+        async with BluejayClient(api_key="bj-test-key", base_url=BASE) as bj:
             try:
                 await bj.runs.list(5)
             except TypeError as exc:

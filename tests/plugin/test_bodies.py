@@ -136,7 +136,7 @@ async def test_error_bodies_map_to_the_documented_errors(aioresponses_mock: Any)
         status=400,
         payload=bodies.cognigy_error_body("'filter' is not valid", field="filter"),
     )
-    async with BluejayClient(api_key="k", base_url=base) as bj:
+    async with BluejayClient(api_key="bj-test-key", base_url=base) as bj:
         with pytest.raises(NotFoundError, match="Nope"):
             await bj.runs.list(9)
         with pytest.raises(UnprocessableEntityError) as invalid:
@@ -148,7 +148,7 @@ async def test_error_bodies_map_to_the_documented_errors(aioresponses_mock: Any)
         "digital_humans_settings.num_runs",
     ]
     assert limited.value.retry_after == 120.0
-    async with CognigyClient(token="t", base_url=f"{base}/testing") as cg:
+    async with CognigyClient(token="cg-test-token", base_url=f"{base}/testing") as cg:
         with pytest.raises(BadRequestError) as bad:
             await cg.runs.list("s", "b", project_id="p", filter="(")
     assert (bad.value.field, bad.value.code) == ("filter", "VALIDATION_ERROR")
