@@ -8,7 +8,7 @@ import time
 import uuid
 from collections.abc import AsyncGenerator, Callable, Iterable, Mapping
 from contextlib import aclosing
-from typing import Any
+from typing import Any, ClassVar
 
 import attrs
 
@@ -42,6 +42,7 @@ __all__ = ["RunsResource"]
 @empty_null_lists
 @attrs.frozen(kw_only=True)
 class _RunsBody:
+    _response_name: ClassVar[str] = "get-simulation-runs"
     simulation_runs: JsonList[SimulationRun] = attrs.field(factory=list)
 
 

@@ -177,13 +177,33 @@ def _utf8(raw: bytes) -> bool:
 
 
 def _leaves(node: JSON) -> Iterator[JSON]:
-    if isinstance(node, dict):
-        node = list(node.values())
-    if isinstance(node, list):
-        for item in node:
-            yield from _leaves(item)
-    else:
-        yield node
+    # Iterative: a parser that reads deeper documents than the recursion limit allows (the
+    # stdlib's on Python 3.13) must not make this helper fail instead of the code under test.
+    stack = [node]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, dict):
+            stack.extend(node.values())
+        elif isinstance(node, list):
+            stack.extend(node)
+        else:
+            yield node
+
+
+_ORJSON_MAX_DEPTH = 1024
+
+
+def _depth(node: JSON) -> int:
+    """How deeply arrays and objects nest in ``node`` (iteratively, for the same reason)."""
+    deepest, stack = 0, [(node, 0)]
+    while stack:
+        node, level = stack.pop()
+        if isinstance(node, (dict, list)):
+            deepest = max(deepest, level + 1)
+            stack.extend(
+                (item, level + 1) for item in (node.values() if isinstance(node, dict) else node)
+            )
+    return deepest
 
 
 def _read_differently(raw: bytes) -> bool:
@@ -191,7 +211,8 @@ def _read_differently(raw: bytes) -> bool:
 
     msgspec skips the keys and values of fields a record ignores without checking that they
     are UTF-8 or that their numbers fit a float, and reads integers beyond 64 bits, which
-    orjson refuses or reads as floats.
+    orjson refuses or reads as floats. msgspec (like the stdlib) nests as deep as the
+    interpreter allows (more than 1024 levels from Python 3.12 on), orjson 1024 at most.
     """
     if not _utf8(raw):
         return True
@@ -199,6 +220,8 @@ def _read_differently(raw: bytes) -> bool:
         data = json.loads(raw)
     except (ValueError, RecursionError):
         return False
+    if _depth(data) > _ORJSON_MAX_DEPTH:
+        return True
     return any(
         (type(leaf) is int and not -(2**63) <= leaf < 2**64)
         or (type(leaf) is float and math.isinf(leaf))

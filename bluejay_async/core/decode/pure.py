@@ -29,8 +29,10 @@ def structure(data: Any, into: type[T], *, method: str | None = None, url: str |
         problems = explain(data, into) or ["$: does not match the documented schema"]
     where = f" from {method} {url}" if method and url else ""
     more = f" (and {len(problems) - 1} more)" if len(problems) > 1 else ""
+    # A private envelope record names its endpoint instead of itself.
+    what = getattr(into, "_response_name", into.__name__)
     raise ResponseDecodeError(
-        f"unexpected {into.__name__} response{where}: {problems[0]}{more}",
+        f"unexpected {what} response{where}: {problems[0]}{more}",
         path=problems[0].partition(": ")[0],
         method=method,
         url=url,
