@@ -3,9 +3,9 @@
 :class:`RetryPolicy` holds the budget (attempts, deadline, waits) and makes the decision, as
 pure methods of the failed attempt and the time, so it reads top to bottom and tests without a
 network or a clock. Both retry loops read it: :meth:`RetryPolicy.call` (one call, its attempts
-one after another) and the bulk re-queue loop of :mod:`bluejay_async.core.bulk` (which keeps a
-key waiting out its ``Retry-After`` off the window). :meth:`RetryPolicy.retrying` offers the same
-policy as a ``tenacity`` object, for code of yours.
+one after another, run by tenacity) and the bulk re-queue loop of :mod:`bluejay_async.core.bulk`
+(which keeps a key waiting out its ``Retry-After`` off the window). :meth:`RetryPolicy.retrying`
+offers the same policy as a ``tenacity`` object, for code of yours.
 
 Time goes through a :class:`Clock` (``now`` and ``sleep``): a test passes one that records the
 waits instead of sleeping them.
@@ -14,7 +14,6 @@ waits instead of sleeping them.
 from __future__ import annotations
 
 import asyncio
-import itertools
 import random
 import time
 from collections.abc import Awaitable, Callable, Mapping
@@ -183,25 +182,42 @@ class RetryPolicy:
         """Run ``attempt(number, started)`` until it succeeds or :meth:`decide` says stop.
 
         ``number`` counts from 1; ``started`` is when the first attempt began, on ``clock``.
-        The last error is raised as it is.
+        The last error is raised as it is. tenacity runs the attempts; every decision is
+        :meth:`decide`'s, timed on ``clock`` (so a test's clock sees every wait).
         """
         clock = clock or _REAL_TIME
         started = clock.now()
-        for number in itertools.count(1):
-            try:
-                return await attempt(number, started)
-            except Exception as error:
+        delays: dict[int, float | None] = {}
+
+        def wait(state: tenacity.RetryCallState) -> float:
+            error = state.outcome.exception() if state.outcome else None
+            delay = None
+            if error is not None:
                 delay = self.decide(
                     error,
-                    attempt=number,
+                    attempt=state.attempt_number,
                     elapsed=clock.now() - started,
                     idempotent=idempotent,
                     rand=clock.random,
                 )
-                if delay is None:
-                    raise
-            await clock.sleep(delay)
-        raise AssertionError("unreachable")  # pragma: no cover - itertools.count never ends
+            delays[state.attempt_number] = delay
+            return delay or 0.0
+
+        def stop(state: tenacity.RetryCallState) -> bool:
+            # tenacity asks for the wait first, so the decision is already made.
+            return delays.get(state.attempt_number) is None
+
+        retrying = tenacity.AsyncRetrying(
+            retry=tenacity.retry_if_exception_type(Exception),
+            wait=wait,
+            stop=stop,
+            sleep=clock.sleep,
+            reraise=True,
+        )
+        async for try_ in retrying:
+            with try_:
+                return await attempt(try_.retry_state.attempt_number, started)
+        raise AssertionError("unreachable")  # pragma: no cover - tenacity returns or raises
 
     def retrying(
         self, *, idempotent: bool, rng: random.Random | None = None
