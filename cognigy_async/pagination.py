@@ -20,20 +20,24 @@ Guards: every walk ends, and never yields a run twice. It raises :class:`Paginat
 rather than loop or repeat when the server
 
 * returns a cursor already seen in this walk;
-* returns a run already yielded in this walk (the same id twice);
+* returns a run it yielded among the last :data:`RECENT_ITEMS` runs of this walk (a repeated
+  page, or a page repeating one run);
 * reports more items (``hasNext``, no cursor) at an offset at or past its own ``total``;
 * sends a page that moves the walk nowhere (no items and no new cursor while it says there is
   more);
 * still reports more after ``max_pages`` pages (:data:`MAX_PAGES` by default).
 
-What a walk remembers to do so is one 64-bit digest (Python's ``hash``) per cursor and per run
-yielded, never the cursors themselves: memory does not grow with the size of the cursors a
-server sends. ``max_items`` caps the walk: each request asks for at most the items still
+What a walk remembers to do so is one 64-bit digest (Python's ``hash``) per cursor (one per
+page, so bounded by ``max_pages``) and per run among the last :data:`RECENT_ITEMS`, never the
+cursors themselves: memory does not grow with the size of the cursors a server sends, nor
+with the number of runs walked. A server that repeats a run from further back is still
+stopped by ``max_pages``. ``max_items`` caps the walk: each request asks for at most the items still
 wanted, and none is sent once they have all been received.
 """
 
 from __future__ import annotations
 
+from collections import deque
 from collections.abc import Iterable
 
 import attrs
@@ -45,6 +49,9 @@ __all__ = ["MAX_PAGES", "PageRequest", "Step", "Walk"]
 
 MAX_PAGES = 10_000
 """The pages a walk requests at most by default (a million runs at the largest page size)."""
+
+RECENT_ITEMS = 10_000
+"""How many of the last runs yielded a walk checks a new page against (a hundred full pages)."""
 
 
 @attrs.frozen(kw_only=True)
@@ -97,9 +104,10 @@ class Walk:
         backward: walk towards the start of the listing.
         max_pages: the most pages to request (``None``: no cap).
 
-    The only state that grows with the walk is a set of 64-bit digests, one per cursor and one
-    per item yielded, which is what lets a loop of any length be refused before it repeats an
-    item.
+    The only state that grows with the walk is a set of 64-bit digests, one per cursor (one per
+    page), which lets a cursor loop of any length be refused; the digests of the last
+    :data:`RECENT_ITEMS` items yielded are kept too, so a repeated page is refused before it
+    repeats an item, in memory that does not grow with the walk.
     """
 
     def __init__(
@@ -123,6 +131,7 @@ class Walk:
         self._cap: int | None = None
         self._cursors: set[int] = set() if cursor is None else {hash(cursor)}
         self._items: set[int] = set()
+        self._recent: deque[int] = deque()
 
     def first(self) -> PageRequest | None:
         """The first request of the walk, or ``None`` when there is nothing to fetch."""
@@ -186,7 +195,7 @@ class Walk:
             PaginationError: one of them was yielded before in this walk: the server repeats
                 itself, and walking on would yield it twice (or loop).
         """
-        seen = self._items
+        seen, recent = self._items, self._recent
         for item_id in ids:
             digest = hash(item_id)
             if digest in seen:
@@ -195,6 +204,9 @@ class Walk:
                     f"(page {self.pages}); stopping instead of yielding it twice"
                 )
             seen.add(digest)
+            recent.append(digest)
+            if len(recent) > RECENT_ITEMS:
+                seen.discard(recent.popleft())
 
     # --- the rule ------------------------------------------------------------------------
 

@@ -8,7 +8,7 @@ from hypothesis import strategies as st
 
 from bluejay_async.errors import PaginationError
 from cognigy_async.models import Pagination
-from cognigy_async.pagination import MAX_PAGES, PageRequest, Walk
+from cognigy_async.pagination import MAX_PAGES, RECENT_ITEMS, PageRequest, Walk
 from tests.cognigy.fake_listing import FakeListing, FakeTransport
 
 
@@ -117,6 +117,17 @@ def test_a_run_yielded_twice_in_one_walk_is_refused() -> None:
     walk.admit(["r3"])
     with pytest.raises(PaginationError, match="run 'r2' a second time"):
         walk.admit(["r4", "r2"])
+
+
+def test_a_walk_remembers_a_bounded_window_of_runs() -> None:
+    """Memory stays flat however many runs a walk yields: a repeat within the last
+    RECENT_ITEMS runs is refused, one from further back is left to ``max_pages``."""
+    walk = Walk(page_size=100)
+    walk.admit(f"r{i}" for i in range(3 * RECENT_ITEMS))
+    assert len(walk._items) == RECENT_ITEMS
+    walk.admit(["r0"])  # far behind the window: not remembered any more
+    with pytest.raises(PaginationError, match="a second time"):
+        walk.admit([f"r{3 * RECENT_ITEMS - 1}"])
 
 
 def test_more_past_the_servers_own_total_ends_the_walk() -> None:
