@@ -62,7 +62,7 @@ async def sdk_walk(
     url: str,
     *,
     page_size: int,
-    prefetch: int,
+    prefetch: bool,
     max_items: int | None = None,
     per_item: float = 0.0,
     trace: bool = False,
@@ -166,7 +166,7 @@ def child(args: argparse.Namespace) -> dict[str, Any]:
     if args.child == "raw":
         return asyncio.run(raw_walk(args.url, page_size=args.page_size, prefetch=args.prefetch))
     return asyncio.run(
-        sdk_walk(args.url, page_size=args.page_size, prefetch=args.prefetch, trace=args.trace)
+        sdk_walk(args.url, page_size=args.page_size, prefetch=bool(args.prefetch), trace=args.trace)
     )
 
 
@@ -279,7 +279,7 @@ async def prefetch_table(args: argparse.Namespace) -> None:
                 await sdk_walk(
                     server.cognigy_url, page_size=page_size, prefetch=prefetch, per_item=0.002
                 )
-                for prefetch in (0, 1)
+                for prefetch in (False, True)
             ]
         gain = 1 - walks[1]["wall"] / walks[0]["wall"]
         shares = [w["server_cpu"] / w["cpu"] for w in walks]

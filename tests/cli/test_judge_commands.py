@@ -250,7 +250,7 @@ async def test_a_bar_on_a_terminal() -> None:
         os.close(follower)
 
     def read_all() -> bytes:
-        chunks = []
+        chunks: list[bytes] = []
         while True:
             try:
                 chunk = os.read(leader, 4096)

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import logging
+from typing import TypedDict
 
 import aiohttp
 import pytest
 
 from bluejay_async import RetryPolicy
 from bluejay_async.errors import (
+    APIStatusError,
     AuthenticationError,
     BadRequestError,
     ClientClosedError,
@@ -29,6 +31,13 @@ EMPTY_PAGE = {
     "pagination": {"limit": 20, "skip": 0, "total": 0, "hasNext": False, "hasPrevious": False},
 }
 RUNS_PATH = "/testing/simulations/s/batches/b/runs"
+
+
+class Credentials(TypedDict, total=False):
+    """One of the client's two auth modes, as keyword arguments."""
+
+    token: str
+    api_key: str
 
 
 # --- configuration ---------------------------------------------------------------------------
@@ -97,7 +106,7 @@ def test_repr_never_shows_the_secret() -> None:
     ],
 )
 async def test_auth_headers(
-    server: ScriptedServer, kwargs: dict[str, str], header: str, value: str, absent: str
+    server: ScriptedServer, kwargs: Credentials, header: str, value: str, absent: str
 ) -> None:
     server.script("GET", RUNS_PATH, Reply(json=EMPTY_PAGE))
     async with CognigyClient(base_url=server.url + "/testing", project_id="p", **kwargs) as cg:
@@ -165,15 +174,15 @@ async def test_a_forged_cursor_is_a_400_on_next(cg: CognigyClient) -> None:
     ("status", "error_class"), [(403, PermissionDeniedError), (429, RateLimitError)]
 )
 async def test_other_statuses_carry_code_and_trace_id(
-    sandbox: Sandbox, status: int, error_class: type[Exception]
+    sandbox: Sandbox, status: int, error_class: type[APIStatusError]
 ) -> None:
     sandbox.set_faults([FaultRule("status", "cognigy_runs", status=status, retry_after=0)])
     async with client_for(sandbox, retry=RetryPolicy(max_attempts=1)) as cg:
         with pytest.raises(error_class) as info:
             await cg.runs.list("s", "b")
     error = info.value
-    assert error.status_code == status  # type: ignore[attr-defined]
-    assert error.code  # type: ignore[attr-defined]
+    assert error.status_code == status
+    assert error.code
     assert error.trace_id
     assert error.trace_id in str(error)
 

@@ -19,7 +19,7 @@ from bluejay_async.errors import (
     ServerError,
 )
 from bluejay_async.sandbox import FaultRule, Sandbox
-from cognigy_async import CognigyClient, Run, RunsPage
+from cognigy_async import CognigyClient, Pagination, Run, RunsPage
 from tests.cognigy.conftest import SandboxFactory, client_for, queries
 
 ALL = list(range(250, 0, -1))  # sequences, in the sandbox's default order (newest first)
@@ -33,6 +33,12 @@ async def sequences(runs: AsyncIterator[Run], into: list[int] | None = None) -> 
     return got
 
 
+def paging(page: RunsPage) -> Pagination:
+    """The page's pagination, which the sandbox always sends."""
+    assert page.pagination is not None
+    return page.pagination
+
+
 # --- list ------------------------------------------------------------------------------------
 
 
@@ -40,6 +46,7 @@ async def test_list_returns_one_page(cg: CognigyClient, sandbox: Sandbox) -> Non
     page = await cg.runs.list("sim", "batch", limit=20, skip=5)
     assert isinstance(page, RunsPage)
     assert [r.sequence for r in page.data] == ALL[5:25]
+    assert page.pagination is not None
     assert page.pagination.skip == 5
     assert page.pagination.total == 250
     assert page.pagination.has_next
@@ -52,6 +59,7 @@ async def test_list_returns_one_page(cg: CognigyClient, sandbox: Sandbox) -> Non
 
 async def test_list_follows_a_cursor_both_ways(cg: CognigyClient, sandbox: Sandbox) -> None:
     first = await cg.runs.list("sim", "batch", limit=10, skip=40)
+    assert first.pagination is not None
     after = await cg.runs.list("sim", "batch", limit=10, cursor=first.pagination.next)
     before = await cg.runs.list(
         "sim", "batch", limit=10, cursor=first.pagination.previous, backward=True
@@ -125,8 +133,8 @@ async def test_pages_yields_run_pages(start_sandbox: SandboxFactory, cursors: bo
     async with client_for(sb) as cg:
         pages = [page async for page in cg.runs.pages("sim", "batch", page_size=40)]
     assert [len(p.data) for p in pages] == [40, 40, 15]
-    assert [p.pagination.skip for p in pages] == [0, 40, 80]
-    assert pages[-1].pagination.has_next is False
+    assert [paging(p).skip for p in pages] == [0, 40, 80]
+    assert paging(pages[-1]).has_next is False
 
 
 @pytest.mark.parametrize("cursors", [True, False], ids=["cursors", "offsets"])
@@ -142,7 +150,7 @@ async def test_backward_walks_are_the_reverse(start_sandbox: SandboxFactory, cur
         if cursors:
             page = await cg.runs.list("sim", "batch", limit=10, skip=120)
             from_cursor = await sequences(
-                cg.runs.iterate("sim", "batch", cursor=page.pagination.previous, backward=True)
+                cg.runs.iterate("sim", "batch", cursor=paging(page).previous, backward=True)
             )
             assert from_cursor == ALL[:120][::-1]
 
@@ -155,7 +163,7 @@ async def test_offset_backward_pages_end_where_the_last_began(
         pages = [
             p async for p in cg.runs.pages("sim", "batch", page_size=30, skip=70, backward=True)
         ]
-    assert [(p.pagination.skip, len(p.data)) for p in pages] == [(40, 30), (10, 30), (0, 10)]
+    assert [(paging(p).skip, len(p.data)) for p in pages] == [(40, 30), (10, 30), (0, 10)]
     assert [q["skip"] for q in queries(sb)] == ["40", "10", "0"]
 
 
@@ -199,7 +207,7 @@ async def test_a_cursor_loop_raises_pagination_error(
     cg: CognigyClient, sandbox: Sandbox, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     first = await cg.runs.list("sim", "batch", limit=10)
-    looping = first.pagination.next
+    looping = paging(first).next
     assert looping
     original = cg.runs._fetch
 
@@ -207,7 +215,7 @@ async def test_a_cursor_loop_raises_pagination_error(
         page = await original(listing, request)  # type: ignore[arg-type]
         import attrs
 
-        return attrs.evolve(page, pagination=attrs.evolve(page.pagination, next=looping))
+        return attrs.evolve(page, pagination=attrs.evolve(paging(page), next=looping))
 
     monkeypatch.setattr(cg.runs, "_fetch", stuck)
     got: list[int] = []

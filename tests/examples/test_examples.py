@@ -111,7 +111,7 @@ async def test_the_bulk_export_reports_runs_it_could_not_fetch(
 
 async def test_the_cognigy_walk_resumes_where_it_stopped(sandbox: Sandbox, tmp_path: Path) -> None:
     env = sandbox_environment(sandbox)
-    walk = [EXAMPLES / "cognigy_walk.py", "sim-1", "batch-1", "--project", "demo"]
+    walk: list[str | Path] = [EXAMPLES / "cognigy_walk.py", "sim-1", "batch-1", "--project", "demo"]
     total = sandbox.config.cognigy_runs_per_batch
 
     first = await run_python(*walk, "--max-pages", "2", env=env, cwd=tmp_path)

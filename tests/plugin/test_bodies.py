@@ -108,6 +108,7 @@ async def test_the_sdk_decodes_the_cognigy_page(cognigy_client: CognigyClient) -
     page = await cognigy_client.runs.list("s", "b", limit=5)
     expected = bodies.cognigy_page_body("s", "b", limit=5)
     assert [run.id for run in page.data] == [run["id"] for run in expected["data"]]
+    assert page.pagination is not None
     assert page.pagination.total == expected["pagination"]["total"]
 
 

@@ -205,7 +205,7 @@ def test_bad_thresholds_are_refused(kwargs: dict[str, Any], param: str) -> None:
 
 def test_a_mapping_is_required_for_per_metric_thresholds() -> None:
     with pytest.raises(InvalidRequestError, match="mapping"):
-        Thresholds(min_custom_metric_pass_rates=[("A", 0.5)])  # type: ignore[arg-type]
+        Thresholds(min_custom_metric_pass_rates=[("A", 0.5)])
 
 
 def test_gate_refuses_other_arguments(fixed_run: SimulationResults) -> None:

@@ -46,7 +46,7 @@ async def test_wait_returns_the_completed_run_and_reports_progress(
         run_body("RUNNING", [result_body(1), result_body(2, "in_progress")]),
         run_body("COMPLETED", [result_body(1), result_body(2, "failed")]),
     )
-    calls: list[tuple[int, int]] = []
+    calls: list[tuple[int, int | None]] = []
     final = await runs.wait("77", progress=lambda done, total: calls.append((done, total)))
     assert final.simulation_run.status == "COMPLETED"
     assert [r.status for r in final.simulation_results] == ["completed", "failed"]
