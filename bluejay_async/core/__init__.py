@@ -13,6 +13,7 @@ One place for each job:
 - :mod:`~bluejay_async.core.retry`: :class:`RetryPolicy` and the retry decision (what is retried,
   how long to wait, when to give up), read by the single-call loop and the bulk loop alike;
 - :mod:`~bluejay_async.core.errors`: the exception tree (public as :mod:`bluejay_async.errors`);
+- :mod:`~bluejay_async.core.error_mapping`: an HTTP error response to its typed error;
 - :mod:`~bluejay_async.core.codec`: JSON bytes in and out (one rule for request bodies);
 - :mod:`~bluejay_async.core.converter`: JSON to records and back (the decode path), one job
   per module in :mod:`~bluejay_async.core.decode` (parse, hooks, pure, fast, explain);

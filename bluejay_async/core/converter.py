@@ -21,7 +21,10 @@ from typing import Any, TypeVar
 
 from bluejay_async.core.decode import fast, parse
 from bluejay_async.core.decode.scalars import parse_timestamp
-from bluejay_async.core.errors import ResponseDecodeError, excerpt
+from bluejay_async.core.error_mapping import excerpt
+from bluejay_async.core.errors import (
+    ResponseDecodeError,
+)
 from bluejay_async.core.markers import camel_case, json_name
 
 __all__ = [

@@ -31,12 +31,12 @@ from bluejay_async import __version__
 from bluejay_async.core import codec as _codec
 from bluejay_async.core.body import ACCEPT_ENCODING, DEFAULT_MAX_RESPONSE_BYTES, read_body
 from bluejay_async.core.credentials import Credentials
+from bluejay_async.core.error_mapping import status_error_from_response
 from bluejay_async.core.errors import (
     APIConnectionError,
     APIError,
     APITimeoutError,
     InvalidRequestError,
-    status_error_from_response,
 )
 from bluejay_async.core.options import (
     Timeout,

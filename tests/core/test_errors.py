@@ -12,6 +12,7 @@ import pickle
 import pytest
 
 from bluejay_async import RetryPolicy
+from bluejay_async.core.error_mapping import excerpt, status_error_from_response
 from bluejay_async.core.errors import (
     APIConnectionError,
     APIError,
@@ -26,8 +27,6 @@ from bluejay_async.core.errors import (
     RateLimitError,
     ResponseDecodeError,
     ServerError,
-    excerpt,
-    status_error_from_response,
 )
 from bluejay_async.core.retry import ConnectionNotEstablished
 from tests.core.conftest import MakeClient

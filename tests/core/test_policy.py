@@ -15,6 +15,7 @@ import pytest
 import bluejay_async
 from bluejay_async import BluejayClient, RetryPolicy
 from bluejay_async.core import transport as transport_module
+from bluejay_async.core.error_mapping import status_error_from_response
 from bluejay_async.core.retry import Clock
 from bluejay_async.errors import (
     APIConnectionError,
@@ -24,7 +25,6 @@ from bluejay_async.errors import (
     RedirectError,
     ResponseTooLargeError,
     ServerError,
-    status_error_from_response,
 )
 from tests.core.conftest import API_KEY, recording_clock
 from tests.scripted_server import Reply, ScriptedServer

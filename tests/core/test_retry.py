@@ -17,6 +17,7 @@ import aiohttp
 import pytest
 
 from bluejay_async import BluejayClient, RetryPolicy
+from bluejay_async.core.error_mapping import status_error_from_response
 from bluejay_async.core.retry import (
     RETRYABLE_STATUSES,
     ConnectionNotEstablished,
@@ -31,7 +32,6 @@ from bluejay_async.errors import (
     InvalidRequestError,
     RateLimitError,
     ResponseDecodeError,
-    status_error_from_response,
 )
 from tests.core.conftest import MakeClient
 from tests.scripted_server import Reply, ScriptedServer
@@ -378,5 +378,3 @@ def test_a_malformed_body_is_retried_only_where_repeating_is_safe() -> None:
     assert not should_retry(malformed, policy=policy, idempotent=False)
     assert should_retry(malformed, policy=RetryPolicy(retry_non_idempotent=True), idempotent=False)
     assert not should_retry(ResponseDecodeError("wrong shape"), policy=policy, idempotent=True)
-
-

@@ -36,6 +36,7 @@ from bluejay_async import RetryPolicy
 from bluejay_async.core import codec as _codec
 from bluejay_async.core import converter
 from bluejay_async.core.converter import decode_response
+from bluejay_async.core.error_mapping import status_error_from_response
 from bluejay_async.core.retry import parse_retry_after, retry_delay, should_retry
 from bluejay_async.errors import (
     APIStatusError,
@@ -43,7 +44,6 @@ from bluejay_async.errors import (
     NotFoundError,
     ResponseDecodeError,
     ServerError,
-    status_error_from_response,
 )
 from bluejay_async.models import ResultUpdated, SimulationCreated, SimulationResults
 from bluejay_async.resources.runs import _RunsBody

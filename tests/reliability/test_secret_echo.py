@@ -105,7 +105,7 @@ async def test_an_echoed_secret_in_a_bad_success_body_is_scrubbed(
 def test_the_401_error_keeps_what_the_server_said_without_the_key() -> None:
     secret = SECRETS[0]
     from bluejay_async.core.credentials import Credentials
-    from bluejay_async.core.errors import status_error_from_response
+    from bluejay_async.core.error_mapping import status_error_from_response
 
     creds = Credentials.api_key(secret)
     error = status_error_from_response(

@@ -14,13 +14,13 @@ from hypothesis import strategies as st
 
 from bluejay_async import RetryPolicy, SimulationResults
 from bluejay_async.core.converter import structure
+from bluejay_async.core.error_mapping import status_error_from_response
 from bluejay_async.errors import (
     APITimeoutError,
     InvalidRequestError,
     NotFoundError,
     RunTimeoutError,
     ServerError,
-    status_error_from_response,
 )
 from bluejay_async.resources.polling import (
     PollSchedule,
