@@ -10,7 +10,7 @@ __version__ = "0.1.0"
 
 from typing import TYPE_CHECKING
 
-from bluejay_async._lazy import lazy_exports
+from bluejay_async.core.lazy import lazy_exports
 
 if TYPE_CHECKING:
     from bluejay_async.client import BluejayClient

@@ -9,7 +9,7 @@ async with CognigyClient(project_id="p1") as cg:
 
 from typing import TYPE_CHECKING
 
-from bluejay_async._lazy import lazy_exports
+from bluejay_async.core.lazy import lazy_exports
 
 if TYPE_CHECKING:
     from bluejay_async.core.retry import RetryPolicy

@@ -24,7 +24,8 @@ One place for each job:
   key's attempts under the :class:`RetryPolicy`), :mod:`~bluejay_async.core.rate` (the pure
   send-rate calculator), :mod:`~bluejay_async.core.keys` (reading the keys lazily) and
   :mod:`~bluejay_async.core.outcome` (``Success`` / ``Failure``) are its parts;
-- :mod:`~bluejay_async.core.client_base`: the lifecycle both clients share.
+- :mod:`~bluejay_async.core.client_base`: the lifecycle both clients share;
+- :mod:`~bluejay_async.core.lazy`: packages that import their public names on first use.
 
 Nothing here knows a Bluejay or Cognigy endpoint; the clients' resources do.
 """

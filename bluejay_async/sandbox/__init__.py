@@ -17,7 +17,7 @@ Runs queued through ``POST /v1/queue-simulation-run`` progress against the sandb
 
 from typing import TYPE_CHECKING
 
-from bluejay_async._lazy import lazy_exports
+from bluejay_async.core.lazy import lazy_exports
 
 if TYPE_CHECKING:
     from .clock import Clock, ManualClock, SystemClock
