@@ -652,3 +652,13 @@ def test_the_pure_path_is_imported_on_first_use() -> None:
         "assert 'cattrs' in sys.modules\n"
     )
     subprocess.run([sys.executable, "-c", code], check=True)
+
+
+@pytest.mark.parametrize("raw", [b'{"a": 1', b"", b"nul", b'{"a": NaN}', b"\xff"])
+def test_the_parse_step_refuses_malformed_json_with_a_value_error(raw: bytes) -> None:
+    """Every parser the pure path may use (msgspec of any supported release, the stdlib)
+    refuses as ``ValueError``: msgspec's ``DecodeError`` is one only from 0.19 on."""
+    from bluejay_async.core.decode import parse
+
+    with pytest.raises(ValueError):  # noqa: PT011 - the contract is "a ValueError"
+        parse.loads(raw)

@@ -135,7 +135,10 @@ def no_unclosed_warnings() -> Iterator[list[str]]:
         yield messages
         gc.collect()
         messages += [str(w.message) for w in caught]
-    assert [m for m in messages if "nclosed" in m] == []
+    # aiohttp's own warnings ("Unclosed client session", "Unclosed connector"). An "unclosed
+    # event loop" is not the client's: old pytest-asyncio releases (0.23 on Python 3.10) leave
+    # one of their own behind for the collector to find here.
+    assert [m for m in messages if m.startswith("Unclosed")] == []
 
 
 def run_in_a_loop_of_its_own(coroutine: Any, *, close: bool = True) -> Any:

@@ -18,10 +18,12 @@ from typing import Any, NoReturn
 __all__ = ["loads"]
 
 _msgspec_decode: Any
+_MsgspecDecodeError: Any
 try:
+    from msgspec import DecodeError as _MsgspecDecodeError
     from msgspec.json import decode as _msgspec_decode
 except ImportError:  # pragma: no cover - exercised when the fast extra is absent
-    _msgspec_decode = None
+    _msgspec_decode = _MsgspecDecodeError = None
 
 
 def _refuse_constant(name: str) -> NoReturn:
@@ -38,7 +40,10 @@ def _finite_float(text: str) -> float:
 def loads(raw: bytes) -> Any:
     """One JSON document; raises ``ValueError`` (or ``RecursionError``) when it is not one."""
     if _msgspec_decode is not None:
-        return _msgspec_decode(raw)
+        try:
+            return _msgspec_decode(raw)
+        except _MsgspecDecodeError as exc:  # a ValueError only from msgspec 0.19 on
+            raise ValueError(str(exc)) from exc
     return _loads_stdlib(raw)
 
 
