@@ -131,7 +131,10 @@ def _millis_to_datetimes(names: tuple[str, ...]) -> Callable[[Any], None]:
 
 
 def _annotated(t: Any, metadata: list[Any]) -> Any:
-    return Annotated.__class_getitem__((t, *metadata))  # type: ignore[attr-defined]
+    # A tuple subscript is Annotated[t, *metadata] on every Python (3.10 has no star syntax;
+    # Annotated.__class_getitem__ is gone in 3.13).
+    args = (t, *metadata)
+    return typing.cast(Any, Annotated)[args]
 
 
 class _Unsupported(Exception):
