@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import socket
 from collections.abc import AsyncIterator, Callable
 from typing import Any
@@ -22,11 +23,11 @@ MakeClient = Callable[..., BluejayClient]
 FAST_RETRY = RetryPolicy(max_attempts=3, backoff_base=0.001, backoff_max=0.002)
 
 
-@pytest.fixture
-async def make_client(
-    server: ScriptedServer, request: pytest.FixtureRequest
+@contextlib.asynccontextmanager
+async def client_factory(
+    base_url: str, request: pytest.FixtureRequest
 ) -> AsyncIterator[MakeClient]:
-    """Build clients on the scripted server (fast retries by default); all closed at teardown.
+    """Build clients of ``base_url`` (fast retries by default); all closed on exit.
 
     In a test that also asks for ``sleeps``, the clients record their waits there instead of
     sleeping them.
@@ -38,7 +39,7 @@ async def make_client(
 
     def make(**kwargs: Any) -> BluejayClient:
         kwargs.setdefault("api_key", API_KEY)
-        kwargs.setdefault("base_url", server.url)
+        kwargs.setdefault("base_url", base_url)
         kwargs.setdefault("retry", FAST_RETRY)
         client = BluejayClient(**kwargs)
         if clock is not None:
@@ -46,9 +47,20 @@ async def make_client(
         made.append(client)
         return client
 
-    yield make
-    for client in made:
-        await client.aclose()
+    try:
+        yield make
+    finally:
+        for client in made:
+            await client.aclose()
+
+
+@pytest.fixture
+async def make_client(
+    server: ScriptedServer, request: pytest.FixtureRequest
+) -> AsyncIterator[MakeClient]:
+    """Clients of the scripted server (see :func:`client_factory`)."""
+    async with client_factory(server.url, request) as make:
+        yield make
 
 
 @pytest.fixture

@@ -9,15 +9,13 @@ timeouts, cancellation and leaks stay on real sockets in ``tests/core`` and
 from __future__ import annotations
 
 from collections.abc import AsyncIterator, Callable
-from typing import Any
 
-import attrs
 import pytest
 from aioresponses import aioresponses
 from yarl import URL
 
 from bluejay_async import BluejayClient
-from tests.core.conftest import API_KEY, FAST_RETRY, recording_clock, sleeps
+from tests.core.conftest import client_factory, sleeps
 
 __all__ = ["BASE", "MakeClient", "calls", "sleeps"]
 
@@ -40,29 +38,9 @@ def m(aioresponses_mock: aioresponses) -> aioresponses:
 
 @pytest.fixture
 async def make_client(request: pytest.FixtureRequest) -> AsyncIterator[MakeClient]:
-    """Build clients of ``BASE`` (fast retries by default); all closed at teardown.
-
-    In a test that also asks for ``sleeps``, the clients record their waits there instead of
-    sleeping them.
-    """
-    made: list[BluejayClient] = []
-    clock = None
-    if "sleeps" in request.fixturenames:
-        clock = recording_clock(request.getfixturevalue("sleeps"))
-
-    def make(**kwargs: Any) -> BluejayClient:
-        kwargs.setdefault("api_key", API_KEY)
-        kwargs.setdefault("base_url", BASE)
-        kwargs.setdefault("retry", FAST_RETRY)
-        client = BluejayClient(**kwargs)
-        if clock is not None:
-            client._attach(attrs.evolve(client._transport, clock=clock))
-        made.append(client)
-        return client
-
-    yield make
-    for client in made:
-        await client.aclose()
+    """Clients of ``BASE`` (see :func:`tests.core.conftest.client_factory`)."""
+    async with client_factory(BASE, request) as make:
+        yield make
 
 
 @pytest.fixture
