@@ -7,6 +7,7 @@ import os
 
 import aiohttp
 
+from bluejay_async.api_root import without_api_version
 from bluejay_async.core.body import DEFAULT_MAX_RESPONSE_BYTES
 from bluejay_async.core.client_base import BaseClient, check_secret
 from bluejay_async.core.converter import decode_response
@@ -33,7 +34,9 @@ class BluejayClient(BaseClient):
 
     Args:
         api_key: the ``X-API-Key``; defaults to ``$BLUEJAY_API_KEY``.
-        base_url: defaults to ``$BLUEJAY_BASE_URL``, else ``https://api.getbluejay.ai``.
+        base_url: defaults to ``$BLUEJAY_BASE_URL``, else ``https://api.getbluejay.ai``. A
+            trailing ``/v1`` (as the API reference writes the base URL) is dropped: the client
+            adds it to every route.
         timeout: seconds per attempt, or an ``aiohttp.ClientTimeout``.
         retry: the :class:`RetryPolicy` (default: 3 attempts, exponential backoff).
         max_connections: size of the connection pool.
@@ -75,8 +78,9 @@ class BluejayClient(BaseClient):
                 "no Bluejay API key: pass BluejayClient(api_key=...) or set BLUEJAY_API_KEY"
             )
         check_secret(key, "Bluejay API key")
+        url = base_url or os.environ.get("BLUEJAY_BASE_URL") or DEFAULT_BASE_URL
         transport = Transport.create(
-            base_url=base_url or os.environ.get("BLUEJAY_BASE_URL") or DEFAULT_BASE_URL,
+            base_url=without_api_version(url) if isinstance(url, str) else url,
             credentials=Credentials.api_key(key),
             logger=logger,
             decoder=decode_response,

@@ -29,10 +29,11 @@ import contextlib
 import os
 from collections.abc import AsyncIterator, Mapping
 from typing import TYPE_CHECKING
-from urllib.parse import urlsplit, urlunsplit
+from urllib.parse import urlsplit
 
 import attrs
 
+from bluejay_async.api_root import without_api_version
 from bluejay_async.cli.errors import UsageError
 from bluejay_async.cli.parser import positive_float, positive_int
 from bluejay_async.core.errors import ConfigurationError
@@ -186,17 +187,7 @@ def _pick(
 
 
 def _without_api_version(url: str | None) -> str | None:
-    """``https://host/v1`` -> ``https://host``: the SDK adds ``/v1`` to every Bluejay route.
-
-    The API reference gives its base URL with ``/v1``, so users copy it as it is.
-    """
-    if url is None:
-        return None
-    parts = urlsplit(url)
-    path = parts.path.rstrip("/")
-    if not path.endswith("/v1"):
-        return url
-    return urlunsplit(parts._replace(path=path.removesuffix("/v1")))
+    return None if url is None else without_api_version(url)
 
 
 def resolve_settings(

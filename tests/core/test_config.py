@@ -138,6 +138,27 @@ async def test_base_url_with_a_path_prefix(server: ScriptedServer) -> None:
     assert server.requests[0].raw_path == "/prefix" + RUNS
 
 
+@pytest.mark.parametrize(
+    ("url", "expected"),
+    [
+        ("https://api.getbluejay.ai/v1", "https://api.getbluejay.ai"),
+        ("https://api.getbluejay.ai/v1/", "https://api.getbluejay.ai"),
+        ("https://proxy.example/bluejay/v1", "https://proxy.example/bluejay"),
+        ("https://proxy.example/v10", "https://proxy.example/v10"),
+        ("https://proxy.example/v1x/", "https://proxy.example/v1x"),
+    ],
+)
+def test_a_trailing_api_version_is_dropped(url: str, expected: str) -> None:
+    assert BluejayClient(api_key="k", base_url=url).base_url == expected
+
+
+async def test_a_base_url_copied_with_v1_reaches_the_routes(server: ScriptedServer) -> None:
+    server.script("GET", RUNS, OK_RUNS)
+    async with BluejayClient(api_key="k", base_url=server.url + "/v1") as bj:
+        await bj.runs.list(5)
+    assert server.requests[0].raw_path == RUNS
+
+
 # --- limits -------------------------------------------------------------------------------
 
 
