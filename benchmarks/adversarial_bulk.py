@@ -35,6 +35,7 @@ from aiohttp import web
 from bluejay_async import BluejayClient, RetryPolicy
 from bluejay_async.errors import PaginationError
 from bluejay_async.sandbox import SandboxConfig, run_sandbox
+from bluejay_async.testing import bodies
 from cognigy_async import CognigyClient
 
 _SCRIPT = os.path.abspath(__file__)
@@ -117,21 +118,7 @@ async def slow_after_three(request: web.Request, state: State) -> web.Response:
 
 
 def run_json(position: int) -> dict[str, Any]:
-    return {
-        "id": f"run-{position}",
-        "organisationReference": "org",
-        "projectReference": "p",
-        "simulationReference": "s",
-        "simulationRunBatchReference": "b",
-        "sequence": position,
-        "largeLanguageModelReferenceId": "llm",
-        "turns": [],
-        "totalTurns": 0,
-        "successCriteria": [],
-        "metrics": {},
-        "createdAt": 1_700_000_000_000 + position,
-        "createdBy": "bench",
-    }
+    return bodies.cognigy_minimal_run_body(position, created_by="bench")
 
 
 def page(

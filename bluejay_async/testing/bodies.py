@@ -44,6 +44,7 @@ __all__ = [
     "FIRST_RESULT_ID",
     "FIRST_RUN_ID",
     "cognigy_error_body",
+    "cognigy_minimal_run_body",
     "cognigy_page_body",
     "cognigy_pages",
     "error_body",
@@ -162,6 +163,30 @@ def cognigy_page_body(
             "next": next_cursor,
             "previous": previous_cursor,
         },
+    }
+
+
+def cognigy_minimal_run_body(position: int, *, created_by: str = "test") -> JSON:
+    """A Cognigy run with only its required fields, numbered ``position``.
+
+    Its ``id`` is ``run-{position}``, its ``sequence`` is ``position`` and its ``createdAt``
+    ``1_700_000_000_000 + position``: cheap to build by the hundred thousand, and distinct per
+    position, for scripted listings that test how a walk follows (or refuses) pages.
+    """
+    return {
+        "id": f"run-{position}",
+        "organisationReference": "org",
+        "projectReference": "p1",
+        "simulationReference": "s",
+        "simulationRunBatchReference": "b",
+        "sequence": position,
+        "largeLanguageModelReferenceId": "llm",
+        "turns": [],
+        "totalTurns": 0,
+        "successCriteria": [],
+        "metrics": {},
+        "createdAt": 1_700_000_000_000 + position,
+        "createdBy": created_by,
     }
 
 

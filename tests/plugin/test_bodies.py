@@ -112,6 +112,17 @@ async def test_the_sdk_decodes_the_cognigy_page(cognigy_client: CognigyClient) -
     assert page.pagination.total == expected["pagination"]["total"]
 
 
+def test_a_minimal_cognigy_run_decodes_with_its_position() -> None:
+    from datetime import datetime, timezone
+
+    from bluejay_async.core.converter import structure
+    from cognigy_async.models import Run
+
+    run = structure(bodies.cognigy_minimal_run_body(7, created_by="me"), Run)
+    assert (run.id, run.sequence, run.created_by, run.turns) == ("run-7", 7, "me", [])
+    assert run.created_at == datetime.fromtimestamp(1_700_000_000.007, tz=timezone.utc)
+
+
 # --- the error bodies, through the SDK's error mapping ---------------------------------------
 
 
