@@ -25,6 +25,7 @@ from urllib.parse import urlsplit
 
 import aiohttp
 import attrs
+import multidict
 import yarl
 
 from bluejay_async import __version__
@@ -91,7 +92,8 @@ class Transport:
     clock: Clock = attrs.field(factory=Clock)
     _pool: Pool
     _owns_pool: bool = True
-    # Built once: aiohttp copies the headers of every request, so one dict serves them all.
+    # Built once: aiohttp copies the headers of every request, so one mapping serves them all
+    # (a multidict, which aiohttp copies as it is instead of converting it first).
     _headers: Mapping[str, str] = attrs.field(init=False)
     _json_headers: Mapping[str, str] = attrs.field(init=False)
 
@@ -102,8 +104,9 @@ class Transport:
             "User-Agent": _USER_AGENT,
             **self.credentials.headers,
         }
-        object.__setattr__(self, "_headers", headers)
-        object.__setattr__(self, "_json_headers", {**headers, "Content-Type": "application/json"})
+        json_headers = {**headers, "Content-Type": "application/json"}
+        object.__setattr__(self, "_headers", _frozen_headers(headers))
+        object.__setattr__(self, "_json_headers", _frozen_headers(json_headers))
 
     @classmethod
     def create(
@@ -342,6 +345,10 @@ class Transport:
         return attrs.evolve(
             self.timeout, total=remaining if total is None else min(total, remaining)
         )
+
+
+def _frozen_headers(headers: Mapping[str, str]) -> multidict.CIMultiDictProxy[str]:
+    return multidict.CIMultiDictProxy(multidict.CIMultiDict(headers))
 
 
 def connection_failure(
