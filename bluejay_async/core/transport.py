@@ -266,16 +266,19 @@ class Transport:
         t0 = time.perf_counter()
         status: int | str = "error"
         try:
-            async with self._pool.slot() as session:
+            turn = await self._pool.acquire()
+            try:
                 timeout = self._attempt_timeout(started)
                 for _ in range(MAX_REDIRECTS + 1):
                     status, raw, target = await self._exchange(
-                        session, method, url, params, body, timeout
+                        turn.session, method, url, params, body, timeout
                     )
                     if target is None:
                         return raw
                     url, params = target, None  # the Location is the whole target, query included
                 raise too_many_redirects(method, url, int(status))
+            finally:
+                turn.slots.release()
         except APIError as exc:
             status = getattr(exc, "status_code", status)  # an error status, for the log line
             self.credentials.scrub(exc)
@@ -337,6 +340,8 @@ class Transport:
             )
 
     def _attempt_timeout(self, started: float) -> aiohttp.ClientTimeout:
+        if self.retry.deadline is None:
+            return self.timeout
         remaining = self.retry.remaining(self.clock.now() - started)
         if remaining is None:
             return self.timeout
