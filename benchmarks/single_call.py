@@ -73,8 +73,10 @@ def main(argv: Sequence[str] | None = None) -> None:
 
     if args.child:
         ids = _common.run_ids(args.url)[: args.calls]
-        pair = (args.child, "raw")
-        result = asyncio.run(_clients.measure_paired(pair, args.url, ids, args.warmup, args.blocks))
+        names = (args.child, "raw")
+        result = asyncio.run(
+            _clients.measure_paired(names, args.url, ids, args.warmup, args.blocks)
+        )
         print(json.dumps(result))
         return
 

@@ -175,4 +175,3 @@ class Pool:
         bound.slots.close()
         if bound.closer is not None:
             await bound.closer.aclose()
-
