@@ -3,9 +3,10 @@
 :class:`RetryPolicy` holds the budget (attempts, deadline, waits) and makes the decision, as
 pure methods of the failed attempt and the time, so it reads top to bottom and tests without a
 network or a clock. Both retry loops read it: :meth:`RetryPolicy.call` (one call, its attempts
-one after another, run by tenacity) and the bulk re-queue loop of :mod:`bluejay_async.core.bulk`
-(which keeps a key waiting out its ``Retry-After`` off the window). :meth:`RetryPolicy.retrying`
-offers the same policy as a ``tenacity`` object, for code of yours.
+one after another: the first on its own, any retries run by tenacity) and the bulk re-queue
+loop of :mod:`bluejay_async.core.bulk` (which keeps a key waiting out its ``Retry-After`` off
+the window). :meth:`RetryPolicy.retrying` offers the same policy as a ``tenacity`` object, for
+code of yours.
 
 Time goes through a :class:`Clock` (``now`` and ``sleep``): a test passes one that records the
 waits instead of sleeping them.
