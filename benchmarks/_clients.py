@@ -17,6 +17,7 @@ it fetches each id's results, processes the body (counts its results) and drops 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from contextlib import AbstractAsyncContextManager, asynccontextmanager
@@ -224,4 +225,55 @@ async def measure(
         "server_cpu": server.cpu,
         "server_requests": server.total_requests,
         "server_responses": server.responses,
+    }
+
+
+async def measure_paired(
+    names: Sequence[str], url: str, ids: Sequence[int], warmup: int, blocks: int
+) -> dict[str, dict[str, Any]]:
+    """Several variants in this process, one request at a time, their measured calls
+    interleaved: ``ids`` is cut into ``blocks`` blocks and every variant fetches each block
+    in turn (the order alternating block by block), so that a busy machine's drift hits every
+    variant alike and a ratio between them is taken over the same minutes.
+
+    Returns one :func:`measure`-shaped dict per variant (``rss_mib`` is the process's).
+    """
+    async with contextlib.AsyncExitStack() as stack:
+        fetchers = {name: await stack.enter_async_context(variant(name, url, 1)) for name in names}
+        if warmup:
+            for fetch_all in fetchers.values():
+                await fetch_all(ids[:warmup])
+        totals = {
+            name: {"wall": 0.0, "cpu": 0.0, "delivered": 0, "failed": 0, "server_cpu": 0.0}
+            for name in names
+        }
+        requests = dict.fromkeys(names, 0)
+        responses: dict[str, dict[str, int]] = {name: {} for name in names}
+        size = -(-len(ids) // max(1, min(blocks, len(ids))))
+        for number, start in enumerate(range(0, len(ids), size)):
+            block = ids[start : start + size]
+            for name in names if number % 2 == 0 else names[::-1]:
+                before = wire_server.stats(url)
+                with _common.Stopwatch() as watch:
+                    delivered, failed = await fetchers[name](block)
+                server = wire_server.stats(url) - before
+                total = totals[name]
+                total["wall"] += watch.wall
+                total["cpu"] += watch.cpu
+                total["delivered"] += delivered
+                total["failed"] += failed
+                total["server_cpu"] += server.cpu
+                requests[name] += server.total_requests
+                for key, count in server.responses.items():
+                    responses[name][key] = responses[name].get(key, 0) + count
+    return {
+        name: {
+            **totals[name],
+            "rss_mib": _common.peak_rss_mib(),
+            "failures": FAILURES[:5],
+            "count": len(ids),
+            "server_requests": requests[name],
+            "server_responses": responses[name],
+        }
+        for name in names
     }

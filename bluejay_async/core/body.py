@@ -60,6 +60,10 @@ async def read_body(
     if declared is not None and declared > limit:
         raise too_large("(its Content-Length)")
     encoding = _encoding(response, method, url)
+    if encoding is None and declared is not None:
+        # The HTTP parser hands out exactly Content-Length bytes (and refuses a response that
+        # also says Transfer-Encoding), so the body is within the limit: one read, uncounted.
+        return await response.content.read()
     inflater: zlib._Decompress | None = None
     chunks: list[bytes] = []
     received = size = 0
@@ -96,7 +100,9 @@ async def read_body(
 
 def _encoding(response: aiohttp.ClientResponse, method: str, url: str) -> str | None:
     """``gzip`` or ``deflate`` when the body is encoded so, ``None`` when it is not encoded."""
-    header = response.headers.get("Content-Encoding", "")
+    header = response.headers.get("Content-Encoding")
+    if not header:
+        return None
     codings = [c.strip().lower() for c in header.split(",") if c.strip()]
     codings = [c for c in codings if c != "identity"]
     if not codings:

@@ -20,7 +20,6 @@ import asyncio
 import contextlib
 from collections import deque
 from collections.abc import AsyncGenerator
-from types import TracebackType
 
 import aiohttp
 import attrs
@@ -43,12 +42,17 @@ class _Slots:
         self._free = limit
         self._waiters: deque[asyncio.Future[None]] = deque()
 
-    async def acquire(self) -> None:
+    def take(self) -> bool:
+        """Take a free slot at once, if there is one and nobody is waiting for it."""
         if self._free is None:
-            return
+            return True
         if self._free > 0 and not self._waiters:
             self._free -= 1
-            return
+            return True
+        return False
+
+    async def wait(self) -> None:
+        """Wait in line for a slot (when :meth:`take` found none)."""
         waiter = asyncio.get_running_loop().create_future()
         self._waiters.append(waiter)
         try:
@@ -110,9 +114,15 @@ class Pool:
         """The session in use (``None`` before the first call): for tests and debugging."""
         return None if self._bound is None else self._bound.session
 
-    def slot(self) -> _Slot:
-        """``async with pool.slot() as session:`` one request's turn on the pool."""
-        return _Slot(self)
+    async def acquire(self) -> _Bound:
+        """One request's turn on the pool: its session is ``.session``, and the caller gives
+        the turn back with ``.slots.release()`` once the response is read.
+
+        Not an async context manager, which would cost every request two more coroutines."""
+        bound = self._current()
+        if not bound.slots.take():
+            await bound.slots.wait()
+        return bound
 
     def _current(self) -> _Bound:
         if self.closed:
@@ -165,28 +175,3 @@ class Pool:
         bound.slots.close()
         if bound.closer is not None:
             await bound.closer.aclose()
-
-
-class _Slot:
-    """The async context manager of :meth:`Pool.slot`."""
-
-    __slots__ = ("_bound", "_pool")
-
-    def __init__(self, pool: Pool) -> None:
-        self._pool = pool
-        self._bound: _Bound | None = None
-
-    async def __aenter__(self) -> aiohttp.ClientSession:
-        bound = self._pool._current()
-        await bound.slots.acquire()
-        self._bound = bound
-        return bound.session
-
-    async def __aexit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        if self._bound is not None:
-            self._bound.slots.release()

@@ -3,9 +3,10 @@
 :class:`RetryPolicy` holds the budget (attempts, deadline, waits) and makes the decision, as
 pure methods of the failed attempt and the time, so it reads top to bottom and tests without a
 network or a clock. Both retry loops read it: :meth:`RetryPolicy.call` (one call, its attempts
-one after another, run by tenacity) and the bulk re-queue loop of :mod:`bluejay_async.core.bulk`
-(which keeps a key waiting out its ``Retry-After`` off the window). :meth:`RetryPolicy.retrying`
-offers the same policy as a ``tenacity`` object, for code of yours.
+one after another: the first on its own, any retries run by tenacity) and the bulk re-queue
+loop of :mod:`bluejay_async.core.bulk` (which keeps a key waiting out its ``Retry-After`` off
+the window). :meth:`RetryPolicy.retrying` offers the same policy as a ``tenacity`` object, for
+code of yours.
 
 Time goes through a :class:`Clock` (``now`` and ``sleep``): a test passes one that records the
 waits instead of sleeping them.
@@ -182,14 +183,45 @@ class RetryPolicy:
         """Run ``attempt(number, started)`` until it succeeds or :meth:`decide` says stop.
 
         ``number`` counts from 1; ``started`` is when the first attempt began, on ``clock``.
-        The last error is raised as it is. tenacity runs the attempts; every decision is
-        :meth:`decide`'s, timed on ``clock`` (so a test's clock sees every wait).
+        The last error is raised as it is. Every decision is :meth:`decide`'s, timed on
+        ``clock`` (so a test's clock sees every wait). The first attempt runs on its own, as
+        most calls succeed at once and need no retry machinery; after a failure it is to be
+        retried, tenacity runs the attempts that follow.
         """
         clock = clock or _REAL_TIME
         started = clock.now()
-        delays: dict[int, float | None] = {}
+        try:
+            return await attempt(1, started)
+        except Exception as exc:
+            delay = self.decide(
+                exc,
+                attempt=1,
+                elapsed=clock.now() - started,
+                idempotent=idempotent,
+                rand=clock.random,
+            )
+            if delay is None:
+                raise
+            first = exc
+        return await self._retry(attempt, first, delay, idempotent, clock, started)
+
+    async def _retry(
+        self,
+        attempt: Callable[[int, float], Awaitable[R]],
+        first: Exception,
+        first_delay: float,
+        idempotent: bool,
+        clock: Clock,
+        started: float,
+    ) -> R:
+        """The attempts after a first one that failed with ``first``, to be retried after
+        ``first_delay`` seconds: tenacity runs them, replaying the first failure as its
+        attempt 1 (nothing is sent again for it)."""
+        delays: dict[int, float | None] = {1: first_delay}
 
         def wait(state: tenacity.RetryCallState) -> float:
+            if state.attempt_number == 1:
+                return first_delay  # decided when attempt 1 failed
             error = state.outcome.exception() if state.outcome else None
             delay = None
             if error is not None:
@@ -216,7 +248,10 @@ class RetryPolicy:
         )
         async for try_ in retrying:
             with try_:
-                return await attempt(try_.retry_state.attempt_number, started)
+                number = try_.retry_state.attempt_number
+                if number == 1:
+                    raise first
+                return await attempt(number, started)
         raise AssertionError("unreachable")  # pragma: no cover - tenacity returns or raises
 
     def retrying(

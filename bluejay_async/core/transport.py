@@ -25,6 +25,7 @@ from urllib.parse import urlsplit
 
 import aiohttp
 import attrs
+import multidict
 import yarl
 
 from bluejay_async import __version__
@@ -91,7 +92,8 @@ class Transport:
     clock: Clock = attrs.field(factory=Clock)
     _pool: Pool
     _owns_pool: bool = True
-    # Built once: aiohttp copies the headers of every request, so one dict serves them all.
+    # Built once: aiohttp copies the headers of every request, so one mapping serves them all
+    # (a multidict, which aiohttp copies as it is instead of converting it first).
     _headers: Mapping[str, str] = attrs.field(init=False)
     _json_headers: Mapping[str, str] = attrs.field(init=False)
 
@@ -102,8 +104,9 @@ class Transport:
             "User-Agent": _USER_AGENT,
             **self.credentials.headers,
         }
-        object.__setattr__(self, "_headers", headers)
-        object.__setattr__(self, "_json_headers", {**headers, "Content-Type": "application/json"})
+        json_headers = {**headers, "Content-Type": "application/json"}
+        object.__setattr__(self, "_headers", _frozen_headers(headers))
+        object.__setattr__(self, "_json_headers", _frozen_headers(json_headers))
 
     @classmethod
     def create(
@@ -263,16 +266,19 @@ class Transport:
         t0 = time.perf_counter()
         status: int | str = "error"
         try:
-            async with self._pool.slot() as session:
+            turn = await self._pool.acquire()
+            try:
                 timeout = self._attempt_timeout(started)
                 for _ in range(MAX_REDIRECTS + 1):
                     status, raw, target = await self._exchange(
-                        session, method, url, params, body, timeout
+                        turn.session, method, url, params, body, timeout
                     )
                     if target is None:
                         return raw
                     url, params = target, None  # the Location is the whole target, query included
                 raise too_many_redirects(method, url, int(status))
+            finally:
+                turn.slots.release()
         except APIError as exc:
             status = getattr(exc, "status_code", status)  # an error status, for the log line
             self.credentials.scrub(exc)
@@ -334,6 +340,8 @@ class Transport:
             )
 
     def _attempt_timeout(self, started: float) -> aiohttp.ClientTimeout:
+        if self.retry.deadline is None:
+            return self.timeout
         remaining = self.retry.remaining(self.clock.now() - started)
         if remaining is None:
             return self.timeout
@@ -342,6 +350,10 @@ class Transport:
         return attrs.evolve(
             self.timeout, total=remaining if total is None else min(total, remaining)
         )
+
+
+def _frozen_headers(headers: Mapping[str, str]) -> multidict.CIMultiDictProxy[str]:
+    return multidict.CIMultiDictProxy(multidict.CIMultiDict(headers))
 
 
 def connection_failure(

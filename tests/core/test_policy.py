@@ -174,6 +174,28 @@ async def test_call_does_not_retry_a_final_error() -> None:
     assert (calls, fake.waits) == (1, [])
 
 
+async def test_call_raises_the_last_attempts_error_drawing_one_jitter_per_wait() -> None:
+    fake = FakeTime()
+    draws = 0
+
+    def jitter() -> float:
+        nonlocal draws
+        draws += 1
+        return 0.5
+
+    errors = [status(503), status(502), status(500)]
+
+    async def attempt(number: int, started: float) -> str:
+        raise errors[number - 1]
+
+    clock = Clock(now=lambda: fake.now, sleep=fake.sleep, random=jitter)
+    policy = RetryPolicy(max_attempts=3, backoff_base=2, backoff_max=8)
+    with pytest.raises(ServerError) as caught:
+        await policy.call(attempt, idempotent=True, clock=clock)
+    assert caught.value is errors[2]
+    assert (fake.waits, draws) == ([1.0, 2.0], 2)
+
+
 async def test_a_client_waits_on_the_clock_it_is_given(server: ScriptedServer) -> None:
     server.script("GET", "/v1/get-simulation-runs/5", Reply(status=503, json={}))
     waits: list[float] = []

@@ -185,3 +185,34 @@ async def test_an_error_body_within_the_limit_is_still_a_status_error() -> None:
     ):
         with pytest.raises(ServerError, match="down"):
             await bj.runs.list(1)
+
+
+def exact_body_handler(body: bytes) -> Callable[[web.Request], Awaitable[web.Response]]:
+    """A 200 with ``body`` and its Content-Length, not encoded."""
+
+    async def handle(request: web.Request) -> web.Response:
+        return web.Response(body=body, content_type="application/json")
+
+    return handle
+
+
+async def test_a_declared_body_of_exactly_the_limit_is_read_and_one_byte_more_is_refused() -> None:
+    body = b'{"simulation_runs": []}'
+    body += b" " * (LIMIT - len(body))
+    async with hostile_server(exact_body_handler(body)) as server:
+        async with client(server.url) as bj:
+            assert await bj.runs.list(1) == []
+        async with client(server.url, max_response_bytes=LIMIT - 1) as bj:
+            with pytest.raises(ResponseTooLargeError, match="Content-Length"):
+                await bj.runs.list(1)
+    assert server.total == 2
+
+
+async def test_a_body_cut_short_of_its_content_length_is_a_dropped_connection_and_retried() -> None:
+    async with (
+        hostile_server(declared_length_handler(1000)) as server,
+        client(server.url) as bj,
+    ):
+        with pytest.raises(APIConnectionError, match="connection failed during GET"):
+            await bj.runs.list(1)
+    assert server.total == RETRY.max_attempts
