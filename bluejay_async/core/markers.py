@@ -76,6 +76,7 @@ TZ_AWARE: Final = _tz_aware
 """A ``datetime`` that must carry an offset (msgspec checks it; the pure path assumes UTC)."""
 
 _CASING_ATTR = "__bluejay_json_casing__"
+_OFTEN_ABSENT_ATTR = "__bluejay_often_absent__"
 
 
 def camel_case(cls: C) -> C:
@@ -145,6 +146,7 @@ def often_absent(*prefixes: str) -> Callable[[C], C]:
             if a.default is attrs.NOTHING or isinstance(a.default, attrs.Factory):  # type: ignore[arg-type]
                 raise TypeError(f"{cls.__name__}.{a.name} needs a plain default")
         cls.__attrs_pre_init__ = _prefill(cls, {a.name: a.default for a in fields})  # type: ignore[attr-defined]
+        setattr(cls, _OFTEN_ABSENT_ATTR, prefixes)
         return cls
 
     return decorate
@@ -167,8 +169,12 @@ def _prefill(cls: type, defaults: dict[str, Any]) -> Callable[[Any], None]:
             "__qualname__": f"{cls.__qualname__}.<filling>",
         },
     )
-    namespace: dict[str, Any] = {"_set": object.__setattr__, "_record": cls, "_filling": filling}
-    lines = ["    if type(self) is _record:", "        _set(self, '__class__', _filling)"]
+    namespace: dict[str, Any] = {
+        "_set_class": object.__dict__["__class__"].__set__,
+        "_record": cls,
+        "_filling": filling,
+    }
+    lines = ["    if type(self) is _record:", "        _set_class(self, _filling)"]
     for i, (name, default) in enumerate(defaults.items()):
         namespace[f"_default{i}"] = default
         lines.append(f"        self.{name} = _default{i}")
