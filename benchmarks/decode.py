@@ -8,8 +8,9 @@ Three sets of bodies, each decoded whole in this process:
   evaluations, latency blocks, events and tool calls; optional fields the sandbox leaves out
   are absent, as the API leaves them out);
 * **results, every field present**: the same bodies with each absent optional field of an
-  evaluation or custom metric written as ``null`` (the record is the same; only msgspec's cost
-  of filling an absent field's default differs);
+  evaluation or custom metric written as ``null`` (the records are the same; msgspec has no
+  absent field left to fill, and the review fields the records set before reading a body,
+  see ``often_absent`` in ``bluejay_async/core/markers.py``, are all overwritten);
 * **Cognigy pages**: pages of 100 runs from the sandbox's Cognigy generator (camelCase names,
   epoch-millisecond timestamps).
 

@@ -8,11 +8,15 @@ against ``orjson.loads`` of the same bytes (same round; median, lowest and highe
 variants say where the time of ``benchmarks/decode.py``'s default row goes:
 
 * the records as they are (what ``decode_response`` runs);
+* without the ``__attrs_pre_init__`` that sets the review fields of an evaluation or custom
+  metric (``human_*``, ``override_*``, ``last_edited_*``, which the API leaves out until someone
+  edits the record) before msgspec reads the body: msgspec then fills each absent field through
+  a failed attribute lookup;
 * without the ``__attrs_post_init__`` that turns ``null`` lists into ``[]``;
 * ISO timestamps as plain ``datetime`` (no ``tz=True`` check), free-form unions
   (``list[Any] | dict[str, Any] | None``) as ``Any``, ``dict[str, float]`` as ``dict[str, Any]``;
 * bodies with every absent optional field of an evaluation or custom metric sent as ``null``
-  (msgspec fills an absent field of a slotted attrs record through a failed attribute lookup);
+  (nothing left to fill; the pre-init's stores are then wasted);
 * ``msgspec.Struct`` classes with the same fields instead of attrs records, and plain dicts.
 """
 
@@ -32,6 +36,7 @@ import decode as decode_bench
 import msgspec
 import orjson
 
+from bluejay_async.core.markers import often_absent
 from bluejay_async.models import SimulationResults
 
 Substitute = Callable[[Any], Any]
@@ -41,7 +46,9 @@ def _keep(_: Any) -> Any:
     return None
 
 
-def _rebuild(cls: type, sub: Substitute, made: dict[type, Any], *, post: bool, struct: bool) -> Any:
+def _rebuild(
+    cls: type, sub: Substitute, made: dict[type, Any], *, pre: bool, post: bool, struct: bool
+) -> Any:
     """``cls`` again (attrs, or a msgspec.Struct), with ``sub`` applied to every field type."""
     if cls in made:
         return made[cls]
@@ -52,12 +59,12 @@ def _rebuild(cls: type, sub: Substitute, made: dict[type, Any], *, post: bool, s
         if replaced is not None:
             return replaced
         if isinstance(t, type) and attrs.has(t):
-            return _rebuild(t, sub, made, post=post, struct=struct)
+            return _rebuild(t, sub, made, pre=pre, post=post, struct=struct)
         origin, args = get_origin(t), get_args(t)
         if origin is None or not args:
             return t
         if origin is Annotated:
-            return Annotated.__class_getitem__((fix(args[0]), *t.__metadata__))
+            return typing.cast(Any, Annotated)[(fix(args[0]), *t.__metadata__)]
         if origin in (typing.Union, types.UnionType):
             return typing.Union[tuple(fix(a) for a in args)]  # noqa: UP007
         return origin[tuple(fix(a) for a in args)]
@@ -80,12 +87,17 @@ def _rebuild(cls: type, sub: Substitute, made: dict[type, Any], *, post: bool, s
         new.__annotations__ = {a.name: t for a, t in fields}
         if post and hasattr(cls, "__attrs_post_init__"):
             new.__attrs_post_init__ = cls.__attrs_post_init__
+        prefixes = getattr(cls, "__bluejay_often_absent__", ())
+        if pre and prefixes:
+            often_absent(*prefixes)(new)
     made[cls] = new
     return new
 
 
-def _variant(sub: Substitute = _keep, *, post: bool = True, struct: bool = False) -> Any:
-    into = _rebuild(SimulationResults, sub, {}, post=post, struct=struct)
+def _variant(
+    sub: Substitute = _keep, *, pre: bool = True, post: bool = True, struct: bool = False
+) -> Any:
+    into = _rebuild(SimulationResults, sub, {}, pre=pre, post=post, struct=struct)
     return msgspec.json.Decoder(into).decode
 
 
@@ -119,6 +131,8 @@ def main(argv: Sequence[str] | None = None) -> None:
     records = msgspec.json.Decoder(SimulationResults).decode
     rows: list[tuple[str, Callable[[bytes], Any], Sequence[bytes]]] = [
         ("records as they are", records, docs),
+        ("rebuilt as they are (the variants' baseline)", _variant(), docs),
+        ("without the review-field pre-init", _variant(pre=False), docs),
         ("without the null-list post-init", _variant(post=False), docs),
         ("timestamps as plain datetime", _variant(_plain_timestamps), docs),
         ("free-form unions as Any", _variant(_free_form_as_any), docs),

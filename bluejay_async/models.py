@@ -17,7 +17,7 @@ from typing import Annotated, Any, Literal
 
 import attrs
 
-from bluejay_async.core.markers import TZ_AWARE, JsonList, empty_null_lists
+from bluejay_async.core.markers import TZ_AWARE, JsonList, empty_null_lists, often_absent
 
 __all__ = [
     "ActualToolCall",
@@ -43,6 +43,10 @@ __all__ = [
     "ToolCallGroup",
     "TranscriptEntry",
 ]
+
+_REVIEW_FIELDS = ("human_", "override_", "last_edited_")
+"""Prefixes of the fields a person's review of an evaluation or metric fills in: the API leaves
+them out until someone edits the record, so the msgspec decoder sets them up front."""
 
 Timestamp = Annotated[datetime, TZ_AWARE]
 """A timezone-aware ``datetime`` (ISO-8601 on the wire; a missing offset is read as UTC)."""
@@ -133,6 +137,7 @@ class FillerIgnoredLatency:
     p99_filler_ignored_latency: float | None = None
 
 
+@often_absent(*_REVIEW_FIELDS)
 @empty_null_lists
 @attrs.frozen(kw_only=True)
 class CustomMetric:
@@ -158,6 +163,7 @@ class CustomMetric:
     last_edited_at: Timestamp | None = None
 
 
+@often_absent(*_REVIEW_FIELDS)
 @empty_null_lists
 @attrs.frozen(kw_only=True)
 class Evaluation:
