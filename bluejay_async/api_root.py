@@ -15,8 +15,12 @@ def without_api_version(url: str) -> str:
 
     The API reference gives its base URL with ``/v1`` and users copy it as written, while the
     client adds ``/v1`` to every route: without this, requests would go to ``/v1/v1/...``.
+    A URL that cannot be parsed is returned as it is, for the client's checks to refuse.
     """
-    parts = urlsplit(url)
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        return url
     path = parts.path.rstrip("/")
     if not path.endswith(API_VERSION_PREFIX):
         return url
