@@ -90,13 +90,13 @@ def post_init_source(millis: tuple[str, ...], hook: bool) -> str:
             f"    value = self.{name}",
             "    if value is not None:",
             "        try:",
-            f"            _set(self, {name!r}, _EPOCH + _MILLISECOND * value)",
+            f"            self.{name} = _EPOCH + _MILLISECOND * value",
             "        except OverflowError:",
             "            raise ValueError(",
             "                f'timestamp {value} ms is outside the datetime range'",
             "            ) from None",
         ]
-    lines.append("    _set(self, '__class__', _record)")
+    lines.append("    self.__class__ = _record")
     if hook:
         lines.append("    _hook(self)")
     return "\n".join(lines) + "\n"
@@ -105,7 +105,6 @@ def post_init_source(millis: tuple[str, ...], hook: bool) -> str:
 def _post_init(record: type, millis: tuple[str, ...]) -> Any:
     hook = getattr(record, "__attrs_post_init__", None)
     namespace: dict[str, Any] = {
-        "_set": object.__setattr__,
         "_EPOCH": _EPOCH,
         "_MILLISECOND": _MILLISECOND,
         "_record": record,
@@ -169,7 +168,14 @@ class WireTypes:
         fields: list[attrs.Attribute[Any]] = []
         millis: list[str] = []
         wire_hints: dict[str, Any] = {}
-        namespace: dict[str, Any] = {"__slots__": (), "__annotations__": wire_hints}
+        namespace: dict[str, Any] = {
+            "__slots__": (),
+            "__annotations__": wire_hints,
+            # Plain attribute assignment in the hook (the record may be frozen): with both
+            # methods of object, Python sets attributes without calling a method.
+            "__setattr__": object.__setattr__,
+            "__delattr__": object.__delattr__,
+        }
         for a in attrs.fields(record):
             name = json_name(record, a.name)
             wire = _millis_field(hints[a.name])
