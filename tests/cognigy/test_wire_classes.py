@@ -19,6 +19,7 @@ from hypothesis import strategies as st
 
 from bluejay_async.core.converter import structure
 from bluejay_async.core.decode import fast, mirrors, parse
+from bluejay_async.core.markers import camel_case
 from bluejay_async.errors import ResponseDecodeError
 from cognigy_async import Pagination, Run, RunMetrics, RunsPage, Turn
 from tests.cognigy.test_models import PAGINATION, RUN
@@ -147,6 +148,21 @@ def test_a_record_without_slots_gets_no_wire_class() -> None:
     class Loose:
         created_at: int = 0
 
-    Loose.__bluejay_json_casing__ = "camel"  # type: ignore[attr-defined]
+    camel_case(Loose)
     with pytest.raises(mirrors.Unsupported):
         mirrors.WireTypes(fast.reads_directly).wire(Loose)
+
+
+@pytest.mark.parametrize(
+    "field",
+    [
+        attrs.field(default=0, validator=attrs.validators.instance_of(int)),
+        attrs.field(default=0, converter=int),
+        attrs.field(default=0, init=False),
+    ],
+)
+def test_a_record_msgspec_would_build_differently_gets_no_wire_class(field: Any) -> None:
+    Odd = camel_case(attrs.make_class("Odd", {"created_at": field}, frozen=True, slots=True))
+    with pytest.raises(mirrors.Unsupported):
+        mirrors.WireTypes(fast.reads_directly).wire(Odd)
+    assert fast._build(Odd) is None  # always the pure path

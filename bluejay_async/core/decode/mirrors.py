@@ -208,6 +208,12 @@ class WireTypes:
             "__delattr__": object.__delattr__,
         }
         for a in attrs.fields(record):
+            if a.validator is not None or a.converter is not None or not a.init:
+                # msgspec would run a validator on the JSON value (an integer where the record
+                # holds a datetime) and skip a converter: the pure path decides.
+                raise Unsupported(
+                    f"{record.__name__}.{a.name}: a validator, converter or init=False"
+                )
             name = json_name(record, a.name)
             wire = _millis_field(hints[a.name])
             if wire is not None:
