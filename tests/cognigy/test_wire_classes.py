@@ -84,7 +84,8 @@ def test_epoch_milliseconds_anywhere_in_range_come_out_exact(stamps: list[int]) 
 
 def test_timestamps_a_few_seconds_apart_and_across_the_reach() -> None:
     start = 1_744_854_476_821
-    steps = [0, 1, 1023, 1024, 2**20 - 1, 2**20, 2**20 + 1, -1, 5_000, 10**9, 17]
+    steps = [0, 1, 1023, 1024, 2**20 - 1, 2**20, 2**20 + 1, -1, 5_000, 10**9, 17, -1024, -1025]
+    steps += [-(2**20) + 1, -(2**20), -(2**20) - 1, -5_000, -(10**9), 3]
     stamps = [start + sum(steps[: i + 1]) for i in range(len(steps))]
     turns = [{"createdAt": ms} for ms in stamps]
     decoded = both_ways(json.dumps(turns).encode(), list[Turn])
@@ -107,6 +108,8 @@ def test_a_bad_timestamp_is_refused_by_both_paths(value: Any) -> None:
 def test_a_bad_timestamp_just_past_a_good_one_is_refused() -> None:
     """The step from the last timestamp must not carry a value past the end of the range."""
     turns = [{"createdAt": LAST_MS - 5}, {"createdAt": LAST_MS + 5}]
+    assert both_ways(json.dumps(turns).encode(), list[Turn]) is None
+    turns = [{"createdAt": FIRST_MS + 5}, {"createdAt": FIRST_MS - 5}]
     assert both_ways(json.dumps(turns).encode(), list[Turn]) is None
 
 

@@ -93,7 +93,7 @@ def post_init_source(millis: tuple[str, ...], hook: bool) -> str:
     ``_EPOCH + _MILLISECOND * value`` costs about 200 ns, most of it in multiplying a
     ``timedelta``; a page holds hundreds of timestamps a few seconds apart. So the hook keeps
     the last one it computed (``_last``: a ``(milliseconds, datetime)`` pair, replaced whole)
-    and reaches a later one up to 2**20 ms (17 minutes) past it by adding two steps from
+    and reaches one up to 2**20 ms (17 minutes) before or after it by two steps from
     ``timedelta`` tables. Integer arithmetic throughout: the same ``datetime``, exactly.
     """
     lines = ["def __attrs_post_init__(self):"]
@@ -107,6 +107,9 @@ def post_init_source(millis: tuple[str, ...], hook: bool) -> str:
             f"            if 0 <= ahead < {_REACH}:",
             f"                high, low = ahead >> {_LOW_BITS}, ahead & {_LOW_MASK}",
             f"                self.{name} = last + _HIGH[high] + _LOW[low]",
+            f"            elif -{_REACH} < ahead < 0:",
+            f"                high, low = -ahead >> {_LOW_BITS}, -ahead & {_LOW_MASK}",
+            f"                self.{name} = last - _HIGH[high] - _LOW[low]",
             "            else:",
             f"                self.{name} = last = _EPOCH + _MILLISECOND * value",
             "                _last[0] = (value, last)",
