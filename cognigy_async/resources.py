@@ -173,8 +173,9 @@ class RunsResource:
         Takes the arguments of :meth:`pages`. A forward walk yields runs in listing order; a
         backward walk yields them in reverse (the last run first), so it is exactly the
         reverse of the forward walk over the same runs. Memory stays flat: one page is held at
-        a time (two with ``prefetch=True``), plus a 64-bit digest per run yielded (the guard
-        against a server repeating runs).
+        a time (two with ``prefetch=True``), plus a 64-bit digest of each of the last
+        :data:`~cognigy_async.pagination.RECENT_ITEMS` runs yielded and of each page's cursor
+        (the guards against a server repeating itself).
         """
         pages = self.pages(
             simulation_ref,
