@@ -12,9 +12,13 @@ up): ``runs.iterate`` (records: msgspec path, then the pure path) and a raw aioh
 ``orjson.loads`` loop that follows the same pages (same page size, same prefetch, cursors as
 the SDK follows them) and counts the runs of each page. Ratios are taken within a round and
 printed as their median with the spread; the server's CPU per page and its share of the
-client's are printed next to each row. Then one more walk of this SDK per total runs under
-``tracemalloc``, for the peak growth of the Python heap over the walk: a generator holds one
-page at a time (two with prefetch), so the growth must not depend on the total.
+client's are printed next to each row. Then ``--trace-rounds`` more walks of this SDK per
+total run under ``tracemalloc`` (each in a fresh interpreter), for the peak growth of the
+Python heap over the walk (median and spread; the peak moves with the garbage collector's
+timing) and what the walk still holds once it is over. A walk holds one page at a time (two
+with prefetch) and the digests of its last ``RECENT_ITEMS`` runs (10 000: the whole of a
+10 000-run walk), plus one digest per page for its cursors; so the growth must not depend on
+the total beyond those few bytes per page.
 
 Prefetch table: ``--slow-items`` runs with a consumer that awaits 2 ms per run, from a server
 that adds 20 ms to every request, with ``prefetch=0`` and ``prefetch=1``.
@@ -94,7 +98,9 @@ async def sdk_walk(
         heap_before, rss_before = tracemalloc.get_traced_memory()[0], rss()
         result = await _measured(url, walk(max_items))
         if trace:
-            result["heap_growth"] = tracemalloc.get_traced_memory()[1] - heap_before
+            held, peak = tracemalloc.get_traced_memory()
+            result["heap_growth"] = peak - heap_before
+            result["heap_held"] = held - heap_before  # after the walk: what it left behind
             tracemalloc.stop()
         result["rss_growth"] = max(0, rss() - rss_before)
         return result
@@ -206,8 +212,12 @@ def walk_table(args: argparse.Namespace) -> None:
                     file=sys.stderr,
                     flush=True,
                 )
-            traced = run_walk("sdk", server.cognigy_url, args, trace=True)
-        heap[total] = traced["heap_growth"]
+            traced = [
+                run_walk("sdk", server.cognigy_url, args, trace=True)
+                for _ in range(args.trace_rounds)
+            ]
+        growths = [t["heap_growth"] for t in traced]
+        heap[total] = _common.median(growths)
         for variant, results in rounds.items():
             for result in results:
                 if result["items"] != total:
@@ -253,8 +263,11 @@ def walk_table(args: argparse.Namespace) -> None:
                 f"{_common.ratio_text([rate(a) / rate(b) for a, b in pairs])}, target >= 0.8x"
             )
         print(
-            f"- this SDK's walk under tracemalloc: heap growth {mib(traced['heap_growth'])} MiB "
-            f"(peak over the walk), RSS growth {mib(traced['rss_growth'])} MiB",
+            f"- this SDK's walk under tracemalloc, median of {len(traced)} walks: heap growth "
+            f"{mib(heap[total])} MiB (peak over the walk; {mib(min(growths))}-"
+            f"{mib(max(growths))}), held after the walk "
+            f"{mib(_common.median([t['heap_held'] for t in traced]))} MiB, RSS growth "
+            f"{mib(_common.median([t['rss_growth'] for t in traced]))} MiB",
             flush=True,
         )
     if len(heap) > 1:
@@ -306,6 +319,9 @@ def main(argv: Sequence[str] | None = None) -> None:
     parser.add_argument("--page-size", type=int, default=100)
     parser.add_argument("--prefetch", type=int, default=0, choices=(0, 1))
     parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument(
+        "--trace-rounds", type=int, default=3, help="walks under tracemalloc per total"
+    )
     parser.add_argument("--variants", nargs="+", choices=VARIANTS, default=list(VARIANTS))
     parser.add_argument("--no-cursors", action="store_true", help="offset paging only")
     parser.add_argument("--slow-items", type=int, default=2_000)

@@ -39,6 +39,7 @@ from __future__ import annotations
 
 from collections import deque
 from collections.abc import Iterable
+from typing import NoReturn
 
 import attrs
 
@@ -132,6 +133,7 @@ class Walk:
         self._cursors: set[int] = set() if cursor is None else {hash(cursor)}
         self._items: set[int] = set()
         self._recent: deque[int] = deque()
+        self._forgotten = 0
 
     def first(self) -> PageRequest | None:
         """The first request of the walk, or ``None`` when there is nothing to fetch."""
@@ -192,21 +194,43 @@ class Walk:
         """Record the ids of the items about to be yielded.
 
         Raises:
-            PaginationError: one of them was yielded before in this walk: the server repeats
-                itself, and walking on would yield it twice (or loop).
+            PaginationError: one of them was yielded before in this walk (among the last
+                :data:`RECENT_ITEMS`), or comes twice in ``ids``: the server repeats itself,
+                and walking on would yield it twice (or loop).
         """
+        ids = list(ids)
+        digests = [hash(item_id) for item_id in ids]
         seen, recent = self._items, self._recent
-        for item_id in ids:
-            digest = hash(item_id)
-            if digest in seen:
+        before = len(seen)
+        seen.update(digests)
+        if len(seen) != before + len(digests):  # a digest was there already
+            self._refuse(ids, digests)
+        recent.extend(digests)
+        excess = len(recent) - RECENT_ITEMS
+        if excess > 0:
+            popleft = recent.popleft
+            seen.difference_update([popleft() for _ in range(excess)])
+            self._forgotten += excess
+            if self._forgotten >= RECENT_ITEMS * 3 // 4:
+                # A digest removed from a set leaves a placeholder in its table, and a table
+                # that fills up with placeholders is rebuilt at twice the size: build it afresh
+                # before that, at the size a walk of RECENT_ITEMS runs reaches, so that memory
+                # stays flat however long the walk.
+                seen.clear()
+                seen.update(recent)
+                self._forgotten = 0
+
+    def _refuse(self, ids: list[str], digests: list[int]) -> NoReturn:
+        """Raise for the first of ``ids`` that repeats a run of the window or of ``ids``."""
+        window = set(self._recent)
+        for item_id, digest in zip(ids, digests, strict=True):
+            if digest in window:
                 raise PaginationError(
                     f"the server returned run {_shown(item_id)} a second time in this walk "
                     f"(page {self.pages}); stopping instead of yielding it twice"
                 )
-            seen.add(digest)
-            recent.append(digest)
-            if len(recent) > RECENT_ITEMS:
-                seen.discard(recent.popleft())
+            window.add(digest)
+        raise AssertionError("unreachable: the set grew by fewer digests than it was given")
 
     # --- the rule ------------------------------------------------------------------------
 

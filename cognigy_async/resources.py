@@ -173,8 +173,9 @@ class RunsResource:
         Takes the arguments of :meth:`pages`. A forward walk yields runs in listing order; a
         backward walk yields them in reverse (the last run first), so it is exactly the
         reverse of the forward walk over the same runs. Memory stays flat: one page is held at
-        a time (two with ``prefetch=True``), plus a 64-bit digest per run yielded (the guard
-        against a server repeating runs).
+        a time (two with ``prefetch=True``), plus a 64-bit digest of each of the last
+        :data:`~cognigy_async.pagination.RECENT_ITEMS` runs yielded and of each page's cursor
+        (the guards against a server repeating itself).
         """
         pages = self.pages(
             simulation_ref,
@@ -246,9 +247,13 @@ class RunsResource:
                 if read_ahead and request is not None:
                     ahead = asyncio.ensure_future(self._fetch(listing, request))
                 if not step.discard:
-                    trimmed = _trimmed(page, step)
-                    walk.admit(run.id for run in trimmed.data)
-                    yield trimmed
+                    page = _trimmed(page, step)
+                    walk.admit([run.id for run in page.data])
+                    yield page
+                # Let go of the page before asking for the next: one page is alive at a time
+                # (two with read-ahead), not two, and the garbage collector finds fewer
+                # survivors while the next page is decoded.
+                del page
                 if step.error is not None:
                     raise step.error
         finally:
@@ -322,8 +327,11 @@ async def _runs(
 ) -> AsyncGenerator[Run, None]:
     async with contextlib.aclosing(pages):
         async for page in pages:
-            for run in reversed(page.data) if reverse else page.data:
+            runs = page.data
+            del page  # hold the runs, not the page, while the next page is fetched
+            for run in reversed(runs) if reverse else runs:
                 yield run
+            del runs
 
 
 async def _cancel(task: asyncio.Task[Any]) -> None:

@@ -1,6 +1,6 @@
 """Records of the runs endpoint: renames, datetimes, tolerance, and failures that name a path.
 
-Every test runs on both decode paths (msgspec through a camelCase mirror, and the pure path).
+Every test runs on both decode paths (msgspec through camelCase wire classes, and the pure path).
 """
 
 from __future__ import annotations

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import sys
+
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -128,6 +130,31 @@ def test_a_walk_remembers_a_bounded_window_of_runs() -> None:
     walk.admit(["r0"])  # far behind the window: not remembered any more
     with pytest.raises(PaginationError, match="a second time"):
         walk.admit([f"r{3 * RECENT_ITEMS - 1}"])
+
+
+def test_a_run_repeated_within_one_page_is_refused() -> None:
+    walk = Walk(page_size=10)
+    walk.admit(["r1"])
+    with pytest.raises(PaginationError, match="run 'r3' a second time"):
+        walk.admit(["r2", "r3", "r4", "r3", "r2"])
+
+
+def test_the_memory_of_a_long_walk_is_that_of_a_walk_of_recent_items_runs() -> None:
+    """However many runs a walk yields, what it remembers of them takes the room it takes
+    after RECENT_ITEMS runs: forgetting old digests does not leave the set's table to grow."""
+    walk = Walk(page_size=100)
+    pages = ([f"r{page}-{i}" for i in range(100)] for page in range(10 * RECENT_ITEMS // 100))
+    for number, page in enumerate(pages, start=1):
+        walk.admit(page)
+        if number * 100 == RECENT_ITEMS:
+            size = sys.getsizeof(walk._items)
+        elif number * 100 > RECENT_ITEMS:
+            assert sys.getsizeof(walk._items) == size
+            assert len(walk._items) == len(walk._recent) == RECENT_ITEMS
+    # and the window is still the last RECENT_ITEMS runs
+    with pytest.raises(PaginationError, match="a second time"):
+        walk.admit([f"r{10 * RECENT_ITEMS // 100 - RECENT_ITEMS // 100}-0"])
+    walk.admit([f"r{10 * RECENT_ITEMS // 100 - RECENT_ITEMS // 100 - 1}-99"])
 
 
 def test_more_past_the_servers_own_total_ends_the_walk() -> None:
