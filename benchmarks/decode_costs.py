@@ -64,7 +64,8 @@ def _rebuild(
         if origin is None or not args:
             return t
         if origin is Annotated:
-            return typing.cast(Any, Annotated)[(fix(args[0]), *t.__metadata__)]
+            annotated_args = (fix(args[0]), *t.__metadata__)
+            return typing.cast(Any, Annotated)[annotated_args]
         if origin in (typing.Union, types.UnionType):
             return typing.Union[tuple(fix(a) for a in args)]  # noqa: UP007
         return origin[tuple(fix(a) for a in args)]
