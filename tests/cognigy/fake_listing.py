@@ -14,27 +14,14 @@ from typing import Any, Literal
 import attrs
 
 from bluejay_async.core.converter import structure
+from bluejay_async.testing import bodies
 
 CursorMode = Literal["always", "never", "sometimes"]
 
 
 def run_json(position: int) -> dict[str, Any]:
     """A minimal valid run whose ``sequence`` is ``position``."""
-    return {
-        "id": f"run-{position}",
-        "organisationReference": "org",
-        "projectReference": "p1",
-        "simulationReference": "s",
-        "simulationRunBatchReference": "b",
-        "sequence": position,
-        "largeLanguageModelReferenceId": "llm",
-        "turns": [],
-        "totalTurns": 0,
-        "successCriteria": [],
-        "metrics": {},
-        "createdAt": 1_700_000_000_000 + position,
-        "createdBy": "test",
-    }
+    return bodies.cognigy_minimal_run_body(position)
 
 
 @attrs.define
