@@ -10,8 +10,6 @@ unknown fields ignored). Two are built: one without per-field error bookkeeping
 
 from __future__ import annotations
 
-import functools
-import operator
 import types
 import typing
 from collections.abc import Callable
@@ -177,7 +175,7 @@ def build_converter(*, detailed: bool) -> cattrs.Converter:
     def _fast_list(t: Any) -> Hook:
         item_type = get_args(t)[0] if get_args(t) else Any
         item = conv.get_structure_hook(item_type)
-        exact = Any if item_type is Any else _exact_class(item_type)
+        exact = _exact_class(item_type)
         record = bare_record(item_type)
         # The lists of a body are short (tags, tool calls): a plain loop over the items'
         # classes costs less than setting up map() over them, and no hook is called for an
@@ -188,9 +186,11 @@ def build_converter(*, detailed: bool) -> cattrs.Converter:
                 if value is None:
                     return []
                 raise s.mismatch("an array", value)
+            if not value:
+                return []
             if exact is not None:
                 for v in value:
-                    if v.__class__ is not exact and exact is not Any:
+                    if v.__class__ is not exact:
                         break
                 else:
                     return value[:]  # list[str] and the like: nothing to convert
@@ -210,15 +210,18 @@ def build_converter(*, detailed: bool) -> cattrs.Converter:
         value_type = get_args(t)[1] if len(get_args(t)) == 2 else Any
         inner = None if value_type is Any else conv.get_structure_hook(value_type)
         exact = _exact_class(value_type)
-        is_exact = functools.partial(operator.is_, exact)
 
         def structure_dict(value: Any, _: Any) -> dict[str, Any]:
             if value.__class__ is not dict:
                 raise s.mismatch("an object", value)
             if inner is None:
                 return typing.cast(dict[str, Any], value)
-            if exact is not None and all(map(is_exact, map(type, value.values()))):
-                return dict(value)  # dict[str, float] of floats: nothing to convert
+            if exact is not None:
+                for v in value.values():
+                    if v.__class__ is not exact:
+                        break
+                else:
+                    return dict(value)  # dict[str, float] of floats: nothing to convert
             return {k: inner(v, value_type) for k, v in value.items()}
 
         return structure_dict
