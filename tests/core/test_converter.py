@@ -725,3 +725,24 @@ def test_the_parse_step_refuses_malformed_json_with_a_value_error(raw: bytes) ->
 
     with pytest.raises(ValueError):  # noqa: PT011 - the contract is "a ValueError"
         parse.loads(raw)
+
+
+@pytest.mark.parametrize("enabled", [True, False])
+@pytest.mark.parametrize("good", [True, False])
+def test_the_pure_path_leaves_the_garbage_collector_as_it_found_it(
+    backend: str, enabled: bool, good: bool
+) -> None:
+    import gc
+
+    body = results_with() if good else results_with(simulation_results={})
+    was = gc.isenabled()
+    (gc.enable if enabled else gc.disable)()
+    try:
+        if good:
+            assert decode(body).simulation_results
+        else:
+            with pytest.raises(ResponseDecodeError):
+                decode(body)
+        assert gc.isenabled() is enabled
+    finally:
+        (gc.enable if was else gc.disable)()
