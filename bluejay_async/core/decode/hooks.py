@@ -198,8 +198,8 @@ def build_converter(*, detailed: bool) -> cattrs.Converter:
                 for v in value:
                     if v.__class__ is not dict:
                         break
-                else:
-                    return [record(v, item_type) for v in value]
+                else:  # every item is an object: the record's wrapper has nothing to check
+                    return list(map(record, value, repeat(item_type, len(value))))
             # map() runs the loop in C: no comprehension frame per list.
             return list(map(item, value, repeat(item_type, len(value))))
 
