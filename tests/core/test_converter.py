@@ -351,6 +351,49 @@ def test_required_but_nullable_evaluation_fields(backend: str) -> None:
             "$.simulation_results[0].result",
             "expected an object, got string 'done'",
         ),
+        # Each hook's shortcut for well-formed values still refuses every ill-formed one.
+        (
+            lambda b: b["simulation_results"][0]["tool_calls"][0].update(actual=[{}, 5]),
+            "$.simulation_results[0].tool_calls[0].actual[1]",
+            "expected an object, got integer 5",
+        ),
+        (
+            lambda b: b["simulation_results"][0]["tool_calls"][0].update(expected=[[]]),
+            "$.simulation_results[0].tool_calls[0].expected[0]",
+            "expected an object, got array",
+        ),
+        (
+            lambda b: b["simulation_results"][0]["evaluations"][0].update(latency=[]),
+            "$.simulation_results[0].evaluations[0].latency",
+            "expected an object, got array",
+        ),
+        (
+            lambda b: b["simulation_results"][0]["evaluations"][0].update(created_at=5),
+            "$.simulation_results[0].evaluations[0].created_at",
+            "expected an ISO-8601 timestamp string, got integer 5",
+        ),
+        (
+            lambda b: b["simulation_results"][0]["evaluations"][0].update(created_at="today"),
+            "$.simulation_results[0].evaluations[0].created_at",
+            "expected an ISO-8601 timestamp, got 'today'",
+        ),
+        (
+            lambda b: b["simulation_results"][1].update(trace_ids=["t-1", None]),
+            "$.simulation_results[1].trace_ids[1]",
+            "expected a string, got null",
+        ),
+        (
+            lambda b: b["simulation_results"][1].update(trace_ids="t-1"),
+            "$.simulation_results[1].trace_ids",
+            "expected an array, got string 't-1'",
+        ),
+        (
+            lambda b: b["simulation_results"][0]["evaluations"][0].update(
+                sentiment_scores={"pos": 0.5, "neg": True}
+            ),
+            "$.simulation_results[0].evaluations[0].sentiment_scores",
+            "expected a number, got boolean True",
+        ),
     ],
 )
 def test_wrong_types_name_their_path(backend: str, mutate: Any, path: str, problem: str) -> None:
@@ -362,6 +405,26 @@ def test_wrong_types_name_their_path(backend: str, mutate: Any, path: str, probl
 
     assert info.value.path == path
     assert f"{path}: {problem}" in str(info.value)
+
+
+def test_values_that_need_converting_are_converted_on_every_hook(backend: str) -> None:
+    body = results_with()
+    evaluation = body["simulation_results"][0]["evaluations"][0]
+    evaluation["sentiment_scores"] = {"pos": 1, "neg": 0.25}
+    evaluation["latency"] = {"p50_agent_latency": 300}
+    evaluation["created_at"] = "2025-03-03T18:59:56.1234567+02:00"
+    body["simulation_results"][1]["tool_calls"][0]["actual"] = []
+
+    result = decode(body).simulation_results[0]
+
+    scores = result.evaluations[0].sentiment_scores
+    assert scores == {"pos": 1.0, "neg": 0.25}
+    assert [type(v) for v in scores.values()] == [float, float]
+    assert type(result.evaluations[0].latency.p50_agent_latency) is float
+    assert result.evaluations[0].created_at == datetime(
+        2025, 3, 3, 18, 59, 56, 123457, tzinfo=timezone(timedelta(hours=2))
+    )
+    assert decode(body).simulation_results[1].tool_calls[0].actual == []
 
 
 def test_several_problems_are_counted(backend: str) -> None:
@@ -662,3 +725,24 @@ def test_the_parse_step_refuses_malformed_json_with_a_value_error(raw: bytes) ->
 
     with pytest.raises(ValueError):  # noqa: PT011 - the contract is "a ValueError"
         parse.loads(raw)
+
+
+@pytest.mark.parametrize("enabled", [True, False])
+@pytest.mark.parametrize("good", [True, False])
+def test_the_pure_path_leaves_the_garbage_collector_as_it_found_it(
+    backend: str, enabled: bool, good: bool
+) -> None:
+    import gc
+
+    body = results_with() if good else results_with(simulation_results={})
+    was = gc.isenabled()
+    (gc.enable if enabled else gc.disable)()
+    try:
+        if good:
+            assert decode(body).simulation_results
+        else:
+            with pytest.raises(ResponseDecodeError):
+                decode(body)
+        assert gc.isenabled() is enabled
+    finally:
+        (gc.enable if was else gc.disable)()

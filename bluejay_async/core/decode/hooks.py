@@ -96,6 +96,17 @@ def build_converter(*, detailed: bool) -> cattrs.Converter:
     conv.register_unstructure_hook_func(_annotated_as(TZ_AWARE), s.unstructure_timestamp)
     conv.register_structure_hook_func(_is_json_container_union, s.structure_json_container)
 
+    # Records whose fields are all optional get a wrapper that refuses anything but an object
+    # (see _record); where a hook has checked that already, it calls the generated function.
+    generated_of: dict[type, Hook] = {}
+
+    def bare_record(t: Any) -> Hook | None:
+        """The generated function of record ``t`` when the caller checks for an object first."""
+        if not attrs.has(t):
+            return None
+        conv.get_structure_hook(t)  # generates it (and fills generated_of) on first use
+        return generated_of.get(t)
+
     @conv.register_structure_hook_factory(is_optional)
     def _optional(t: Any) -> Hook:
         inner_type = next(m for m in union_members(t) if m is not type(None))
@@ -104,6 +115,8 @@ def build_converter(*, detailed: bool) -> cattrs.Converter:
         if get_origin(inner_type) is list:
             return inner  # a JsonList field: its list hook reads null as [] already
 
+        # One hook per optional field: its own checks for the common values, the inner hook
+        # only for what those do not settle (and to word the error).
         exact = _exact_class(inner_type)
         if exact is not None:
             # Its hook returns a value of exactly this class unchanged: skip the call.
@@ -114,6 +127,30 @@ def build_converter(*, detailed: bool) -> cattrs.Converter:
 
             return structure_optional_exact
 
+        if inner is s.structure_timestamp:
+            parse = s.parse_timestamp
+
+            def structure_optional_timestamp(value: Any, _: Any) -> Any:
+                if value is None:
+                    return None
+                if value.__class__ is str:
+                    return parse(value)
+                return inner(value, inner_type)
+
+            return structure_optional_timestamp
+
+        record = bare_record(inner_type)
+        if record is not None:
+
+            def structure_optional_record(value: Any, _: Any) -> Any:
+                if value is None:
+                    return None
+                if value.__class__ is dict:
+                    return record(value, inner_type)
+                return inner(value, inner_type)
+
+            return structure_optional_record
+
         def structure_optional(value: Any, _: Any) -> Any:
             return None if value is None else inner(value, inner_type)
 
@@ -122,21 +159,7 @@ def build_converter(*, detailed: bool) -> cattrs.Converter:
     @conv.register_structure_hook_factory(is_sequence)
     def _list(t: Any) -> Hook:
         if not detailed:
-            item_type = get_args(t)[0] if get_args(t) else Any
-            item = conv.get_structure_hook(item_type)
-            exact = _exact_class(item_type)
-
-            def structure_list_fast(value: Any, _: Any) -> list[Any]:
-                if value is None:
-                    return []
-                if value.__class__ is not list:
-                    raise s.mismatch("an array", value)
-                if exact is not None and all(v.__class__ is exact for v in value):
-                    return value[:]  # list[str] and the like: nothing to convert
-                # map() runs the loop in C: no comprehension frame per list.
-                return list(map(item, value, repeat(item_type, len(value))))
-
-            return structure_list_fast
+            return _fast_list(t)
 
         items = list_structure_factory(t, conv)  # it names the index of a bad item
 
@@ -149,16 +172,56 @@ def build_converter(*, detailed: bool) -> cattrs.Converter:
 
         return structure_list
 
+    def _fast_list(t: Any) -> Hook:
+        item_type = get_args(t)[0] if get_args(t) else Any
+        item = conv.get_structure_hook(item_type)
+        exact = _exact_class(item_type)
+        record = bare_record(item_type)
+        # The lists of a body are short (tags, tool calls): a plain loop over the items'
+        # classes costs less than setting up map() over them, and no hook is called for an
+        # item that needs no conversion.
+
+        def structure_list_fast(value: Any, _: Any) -> list[Any]:
+            if value.__class__ is not list:
+                if value is None:
+                    return []
+                raise s.mismatch("an array", value)
+            if not value:
+                return []
+            if exact is not None:
+                for v in value:
+                    if v.__class__ is not exact:
+                        break
+                else:
+                    return value[:]  # list[str] and the like: nothing to convert
+            elif record is not None:
+                for v in value:
+                    if v.__class__ is not dict:
+                        break
+                else:  # every item is an object: the record's wrapper has nothing to check
+                    return list(map(record, value, repeat(item_type, len(value))))
+            # map() runs the loop in C: no comprehension frame per list.
+            return list(map(item, value, repeat(item_type, len(value))))
+
+        return structure_list_fast
+
     @conv.register_structure_hook_factory(_is_str_dict)
     def _dict(t: Any) -> Hook:
         value_type = get_args(t)[1] if len(get_args(t)) == 2 else Any
         inner = None if value_type is Any else conv.get_structure_hook(value_type)
+        exact = _exact_class(value_type)
 
         def structure_dict(value: Any, _: Any) -> dict[str, Any]:
             if value.__class__ is not dict:
                 raise s.mismatch("an object", value)
             if inner is None:
                 return typing.cast(dict[str, Any], value)
+            if exact is not None:
+                for v in value.values():
+                    if v.__class__ is not exact:
+                        break
+                else:
+                    return dict(value)  # dict[str, float] of floats: nothing to convert
             return {k: inner(v, value_type) for k, v in value.items()}
 
         return structure_dict
@@ -176,6 +239,8 @@ def build_converter(*, detailed: bool) -> cattrs.Converter:
             # Reading a required key fails on anything but an object; the explaining converter
             # words the error.
             return generated
+
+        generated_of[cls] = generated
 
         def structure_record(value: Any, t: Any) -> Any:
             # Without it a record whose fields are all optional would read [] or "" as itself.

@@ -41,6 +41,12 @@ _TIMESTAMP = re.compile(
     r"(?:([Zz])|([+-])(\d{2}):?(\d{2}))?",
     re.ASCII,
 )
+# The same grammar without groups and with at most six fraction digits: the common case, which
+# fromisoformat reads as the code below does. Without groups to capture it matches in half
+# the time.
+_PLAIN_TIMESTAMP = re.compile(
+    r"\d{4}-\d\d-\d\d[Tt ]\d\d:\d\d:\d\d(?:\.\d{1,6})?(?:[Zz]|[+-]\d\d:?\d\d)?", re.ASCII
+)
 _NAMES = {bool: "boolean", int: "integer", float: "number", str: "string", list: "array"}
 
 
@@ -109,18 +115,18 @@ def structure_json_container(value: Any, _: Any) -> Any:
 
 def parse_timestamp(value: str) -> datetime:
     """Parse an RFC 3339 / ISO-8601 timestamp into an aware ``datetime`` (no offset means UTC)."""
-    match = _TIMESTAMP.fullmatch(value)
-    if match is not None and match.end(7) - match.start(7) <= 6:
-        # The common case, several times faster: with six fraction digits or fewer nothing needs
-        # rounding, and fromisoformat reads every string the pattern accepts as the code below
-        # does. Whatever it refuses goes to the code below, which decides (and words the error).
+    if _PLAIN_TIMESTAMP.fullmatch(value) is not None:
+        # Several times faster than the code below: with six fraction digits or fewer nothing
+        # needs rounding, and fromisoformat reads every string the pattern accepts as the code
+        # below does. Whatever it refuses goes to the code below, which decides (and words the
+        # error).
         try:
             parsed = datetime.fromisoformat(value)
         except ValueError:
             pass
         else:
             return parsed if parsed.tzinfo is not None else parsed.replace(tzinfo=timezone.utc)
-    return _parse_timestamp_exactly(value, match)
+    return _parse_timestamp_exactly(value, _TIMESTAMP.fullmatch(value))
 
 
 def _parse_timestamp_exactly(value: str, match: re.Match[str] | None) -> datetime:
