@@ -20,6 +20,7 @@ import typing
 from typing import Any, TypeVar
 
 from bluejay_async.core.decode import fast, parse
+from bluejay_async.core.decode.collector import without_collecting
 from bluejay_async.core.decode.scalars import parse_timestamp
 from bluejay_async.core.error_mapping import excerpt
 from bluejay_async.core.errors import (
@@ -65,7 +66,7 @@ def decode_response(
         decode = fast.decoder(into)
         if decode is not None:
             try:
-                return typing.cast(T, decode(raw))
+                return typing.cast(T, without_collecting(decode, raw))
             except fast.REFUSED:
                 pass  # the pure path decides: same records, same errors
     try:

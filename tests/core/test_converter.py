@@ -729,7 +729,7 @@ def test_the_parse_step_refuses_malformed_json_with_a_value_error(raw: bytes) ->
 
 @pytest.mark.parametrize("enabled", [True, False])
 @pytest.mark.parametrize("good", [True, False])
-def test_the_pure_path_leaves_the_garbage_collector_as_it_found_it(
+def test_decoding_leaves_the_garbage_collector_as_it_found_it(
     backend: str, enabled: bool, good: bool
 ) -> None:
     import gc
@@ -746,3 +746,31 @@ def test_the_pure_path_leaves_the_garbage_collector_as_it_found_it(
         assert gc.isenabled() is enabled
     finally:
         (gc.enable if was else gc.disable)()
+
+
+def test_no_collection_runs_inside_a_decode(backend: str) -> None:
+    import gc
+
+    raw = json.dumps(results_with()).encode()
+    data = json.loads(raw)  # the pure path parses before it structures; only the latter pauses
+    decode(raw)  # hooks and decoders are built on first use, outside any pause
+    passes: list[str] = []
+
+    def count(phase: str, info: dict[str, int]) -> None:
+        if phase == "start":
+            passes.append(phase)
+
+    threshold = gc.get_threshold()
+    gc.callbacks.append(count)
+    gc.set_threshold(1)  # left on, the collector would run at nearly every allocation
+    try:
+        if backend == "msgspec":
+            record = decode_response(raw, SimulationResults)
+        else:
+            record = conv.structure(data, SimulationResults)
+    finally:
+        gc.set_threshold(*threshold)
+        gc.callbacks.remove(count)
+    assert record.simulation_results
+    # At most the passes before the decode starts and the one its end releases.
+    assert len(passes) <= 3, len(passes)

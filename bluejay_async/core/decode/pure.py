@@ -6,9 +6,10 @@ refuses, so both paths return the same records and raise the same errors.
 
 from __future__ import annotations
 
-import gc
+import typing
 from typing import Any, TypeVar
 
+from bluejay_async.core.decode.collector import without_collecting
 from bluejay_async.core.decode.explain import explain
 from bluejay_async.core.decode.hooks import build_converter
 from bluejay_async.core.errors import ResponseDecodeError
@@ -25,7 +26,7 @@ raise (``TypeError``, ``ValueError``, ``KeyError``); :func:`structure` words it.
 def structure(data: Any, into: type[T], *, method: str | None = None, url: str | None = None) -> T:
     """Structure decoded JSON into ``into``; a mismatch raises :class:`ResponseDecodeError`."""
     try:
-        return _structure_without_collecting(data, into)
+        return typing.cast(T, without_collecting(converter.structure, data, into))
     except Exception:  # every mismatch becomes one typed error below
         problems = explain(data, into) or ["$: does not match the documented schema"]
     where = f" from {method} {url}" if method and url else ""
@@ -38,21 +39,6 @@ def structure(data: Any, into: type[T], *, method: str | None = None, url: str |
         method=method,
         url=url,
     )
-
-
-def _structure_without_collecting(data: Any, into: type[T]) -> T:
-    # A body becomes hundreds of records and lists at once, each one an allocation the cyclic
-    # garbage collector counts: left on, it walks them (and the parsed JSON they come from)
-    # about once per body, and a bulk fetch spends more time there than in some of the hooks.
-    # None of them can form a cycle, so the collector is paused for the call (reference
-    # counting still frees everything) and resumed as it was found.
-    if not gc.isenabled():
-        return converter.structure(data, into)
-    gc.disable()
-    try:
-        return converter.structure(data, into)
-    finally:
-        gc.enable()
 
 
 def unstructure(record: Any) -> Any:
