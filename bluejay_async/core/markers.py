@@ -12,6 +12,7 @@ Records say it once, here; both decode paths read it (the pure path's hooks in
 
 from __future__ import annotations
 
+import types
 import typing
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, Final
@@ -27,6 +28,7 @@ __all__ = [
     "empty_null_lists",
     "json_name",
     "often_absent",
+    "union_members",
 ]
 
 C = typing.TypeVar("C", bound=type)
@@ -74,6 +76,14 @@ except ImportError:  # pragma: no cover - exercised when the fast extra is absen
 
 TZ_AWARE: Final = _tz_aware
 """A ``datetime`` that must carry an offset (msgspec checks it; the pure path assumes UTC)."""
+
+def union_members(t: Any) -> tuple[Any, ...]:
+    """The members of a union type (``X | Y`` or ``Union[X, Y]``), ``()`` for anything else.
+
+    Both decode paths read a field's annotation through it.
+    """
+    return typing.get_args(t) if typing.get_origin(t) in (typing.Union, types.UnionType) else ()
+
 
 _CASING_ATTR = "__bluejay_json_casing__"
 _OFTEN_ABSENT_ATTR = "__bluejay_often_absent__"

@@ -10,7 +10,6 @@ unknown fields ignored). Two are built: one without per-field error bookkeeping
 
 from __future__ import annotations
 
-import types
 import typing
 from collections.abc import Callable
 from datetime import datetime
@@ -23,9 +22,9 @@ from cattrs.cols import is_sequence, list_structure_factory
 from cattrs.gen import make_dict_structure_fn, make_dict_unstructure_fn, override
 
 from bluejay_async.core.decode import scalars as s
-from bluejay_async.core.markers import EPOCH_MILLIS, TZ_AWARE, json_name
+from bluejay_async.core.markers import EPOCH_MILLIS, TZ_AWARE, json_name, union_members
 
-__all__ = ["build_converter", "is_optional", "union_members"]
+__all__ = ["build_converter", "is_optional"]
 
 Hook = Callable[[Any, Any], Any]
 
@@ -35,11 +34,6 @@ def _annotated_as(marker: object) -> Callable[[Any], bool]:
         return get_origin(t) is Annotated and any(m is marker for m in t.__metadata__)
 
     return predicate
-
-
-def union_members(t: Any) -> tuple[Any, ...]:
-    """The members of a union type, ``()`` for anything else."""
-    return get_args(t) if get_origin(t) in (typing.Union, types.UnionType) else ()
 
 
 def is_optional(t: Any) -> bool:

@@ -29,7 +29,6 @@ into a refusal of the body; the pure path then decides, as for every refusal.
 from __future__ import annotations
 
 import functools
-import types
 import typing
 from collections.abc import Callable
 from datetime import datetime, timedelta, timezone
@@ -37,7 +36,7 @@ from typing import Annotated, Any, get_args, get_origin
 
 import attrs
 
-from bluejay_async.core.markers import EPOCH_MILLIS, json_name
+from bluejay_async.core.markers import EPOCH_MILLIS, json_name, union_members
 
 msgspec: Any
 try:
@@ -58,10 +57,6 @@ class Unsupported(Exception):
     """A record msgspec cannot build exactly as the pure path does."""
 
 
-def _union_members(t: Any) -> tuple[Any, ...]:
-    return get_args(t) if get_origin(t) in (typing.Union, types.UnionType) else ()
-
-
 def _annotated(t: Any, metadata: list[Any]) -> Any:
     # A tuple subscript is Annotated[t, *metadata] on every Python (3.10 has no star syntax;
     # Annotated.__class_getitem__ is gone in 3.13).
@@ -78,7 +73,7 @@ def _millis_field(t: Any) -> Any:
     allows ``None``), or ``None`` when ``t`` is no such field."""
     if _is_millis(t):
         return int
-    members = _union_members(t)
+    members = union_members(t)
     if len(members) == 2 and type(None) in members:
         (inner,) = (m for m in members if m is not type(None))
         if _is_millis(inner):
@@ -186,8 +181,8 @@ class WireTypes:
             return _annotated(datetime, [msgspec.Meta(tz=True)])
         if isinstance(t, type) and attrs.has(t):
             return t if self._reads_directly(t) else self._wire_class(t)
-        if _union_members(t):
-            return typing.Union[tuple(self.wire(m) for m in _union_members(t))]  # noqa: UP007
+        if union_members(t):
+            return typing.Union[tuple(self.wire(m) for m in union_members(t))]  # noqa: UP007
         if origin is not None and get_args(t):
             return origin[tuple(self.wire(arg) for arg in get_args(t))]
         return t
