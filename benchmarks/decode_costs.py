@@ -23,14 +23,13 @@ records, each rebuilt with one representation changed; the variants say where th
 * ``msgspec.Struct`` classes with the same fields instead of attrs records, and plain dicts.
 
 **cognigy** decodes pages of 100 Cognigy runs (camelCase names, epoch-millisecond timestamps)
-the way the SDK does, through its wire classes (``bluejay_async/core/decode/mirrors.py``), and
-with parts of the wire classes' ``__attrs_post_init__`` taken away:
+the way the SDK does, through its wire classes and their finisher
+(``bluejay_async/core/decode/mirrors.py``), and with parts of the finisher taken away:
 
 * the records as they are (what ``decode_response`` runs);
-* timestamps left as integers: the hook still makes each instance the record and runs the
-  record's own hook, but converts no epoch milliseconds;
-* a hook that does nothing: msgspec's work into attrs instances under the JSON names, plus one
-  Python call per record;
+* timestamps left as integers: the finisher still empties ``null`` lists and makes each
+  instance the record, but converts no epoch milliseconds;
+* not finished: msgspec's work alone, into wire instances under the JSON names;
 * ``msgspec.Struct`` classes with the JSON names and integer timestamps, and plain dicts.
 
 **pure** prices the pure path (``BLUEJAY_ASYNC_DECODER=pure``) on the results bodies:
@@ -47,7 +46,6 @@ with parts of the wire classes' ``__attrs_post_init__`` taken away:
 from __future__ import annotations
 
 import argparse
-import contextlib
 import sys
 import types
 import typing
@@ -158,35 +156,33 @@ def _millis_as_int(t: Any) -> Any:
     return None
 
 
-# --- Cognigy: the wire classes' hook, part by part ------------------------------------------
+# --- Cognigy: the wire classes and their finisher, part by part -----------------------------
 
 
-def _switch_only(millis: tuple[str, ...], hook: bool) -> str:
-    """A wire-class hook that leaves the epoch milliseconds as they came."""
-    lines = ["def __attrs_post_init__(self):", "    self.__class__ = _record"]
-    return "\n".join([*lines, "    _hook(self)"] if hook else lines) + "\n"
+def _no_conversion(target: str, optional: bool) -> list[str]:
+    return []
 
 
-def _nothing(millis: tuple[str, ...], hook: bool) -> str:
-    return "def __attrs_post_init__(self):\n    pass\n"
-
-
-@contextlib.contextmanager
-def _hook_source(source: Callable[[tuple[str, ...], bool], str]) -> Iterator[None]:
-    """Build wire classes whose hook is written by ``source`` instead of the SDK's."""
-    saved = mirrors.post_init_source
-    mirrors.post_init_source = source  # type: ignore[assignment]
+def _wire_decoder(*, finish: bool = True, convert: bool = True) -> Callable[[bytes], Any]:
+    """A decoder of ``RunsPage`` through fresh wire classes, finished as the SDK does (or with
+    the epoch milliseconds left as they came, or not finished at all)."""
+    wire_types = mirrors.WireTypes(fast.reads_directly)
+    decode: Callable[[bytes], Any] = msgspec.json.Decoder(wire_types.wire(RunsPage)).decode
+    if not finish:
+        return decode
+    saved = mirrors.millis_statements
+    if not convert:
+        mirrors.millis_statements = _no_conversion
     try:
-        yield
+        finisher = wire_types.finisher(RunsPage)
     finally:
-        mirrors.post_init_source = saved
+        mirrors.millis_statements = saved
+    assert finisher is not None
 
+    def decode_and_finish(raw: bytes) -> Any:
+        return finisher(decode(raw))
 
-def _wire_decoder(source: Callable[[tuple[str, ...], bool], str] | None = None) -> Any:
-    """A msgspec decoder of ``RunsPage`` through fresh wire classes (the SDK's hook by default)."""
-    with _hook_source(source or mirrors.post_init_source):
-        wire = mirrors.WireTypes(fast.reads_directly).wire(RunsPage)
-    return msgspec.json.Decoder(wire).decode
+    return decode_and_finish
 
 
 def _cognigy_rows(pages: Sequence[bytes]) -> list[Row]:
@@ -194,8 +190,8 @@ def _cognigy_rows(pages: Sequence[bytes]) -> list[Row]:
     assert records is not None
     return [
         ("records as they are", records, pages),
-        ("timestamps left as integers", _wire_decoder(_switch_only), pages),
-        ("a hook that does nothing", _wire_decoder(_nothing), pages),
+        ("timestamps left as integers", _wire_decoder(convert=False), pages),
+        ("not finished (wire instances)", _wire_decoder(finish=False), pages),
         (
             "msgspec.Struct, JSON names, integer timestamps",
             _variant(_millis_as_int, struct=True, into=RunsPage),

@@ -27,6 +27,7 @@ __all__ = [
     "camel_case",
     "empty_null_lists",
     "json_name",
+    "null_list_fields",
     "often_absent",
     "union_members",
 ]
@@ -87,6 +88,7 @@ def union_members(t: Any) -> tuple[Any, ...]:
 
 _CASING_ATTR = "__bluejay_json_casing__"
 _OFTEN_ABSENT_ATTR = "__bluejay_often_absent__"
+_NULL_LISTS_ATTR = "__bluejay_null_lists__"
 
 
 def camel_case(cls: C) -> C:
@@ -123,10 +125,17 @@ def empty_null_lists(cls: C) -> C:
     # msgspec calls the hook once per record it builds: a field read in the generated code is a
     # specialised slot load, several times cheaper than getattr(self, name) in a loop.
     lines = [f"    if self.{name} is None:\n        _set(self, {name!r}, [])" for name in names]
-    cls.__attrs_post_init__ = _compile(  # type: ignore[attr-defined]
-        "__attrs_post_init__", lines, {"_set": object.__setattr__}
-    )
+    hook = _compile("__attrs_post_init__", lines, {"_set": object.__setattr__})
+    setattr(hook, _NULL_LISTS_ATTR, names)
+    cls.__attrs_post_init__ = hook  # type: ignore[attr-defined]
     return cls
+
+
+def null_list_fields(hook: object) -> tuple[str, ...] | None:
+    """The ``JsonList`` fields ``hook`` empties, when it is the ``__attrs_post_init__`` that
+    :func:`empty_null_lists` installed (which does nothing else); otherwise ``None``."""
+    names = getattr(hook, _NULL_LISTS_ATTR, None)
+    return names if isinstance(names, tuple) else None
 
 
 def often_absent(*prefixes: str) -> Callable[[C], C]:

@@ -10,16 +10,16 @@ from __future__ import annotations
 import copy
 import json
 from datetime import datetime, timedelta, timezone
-from typing import Any
+from typing import Annotated, Any
 
 import attrs
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from bluejay_async.core.converter import structure
+from bluejay_async.core.converter import decode_response, structure
 from bluejay_async.core.decode import fast, mirrors, parse
-from bluejay_async.core.markers import camel_case
+from bluejay_async.core.markers import EPOCH_MILLIS, camel_case
 from bluejay_async.errors import ResponseDecodeError
 from cognigy_async import Pagination, Run, RunMetrics, RunsPage, Turn
 from tests.cognigy.test_models import PAGINATION, RUN
@@ -169,3 +169,66 @@ def test_a_record_msgspec_would_build_differently_gets_no_wire_class(field: Any)
     with pytest.raises(mirrors.Unsupported):
         mirrors.WireTypes(fast.reads_directly).wire(Odd)
     assert fast._build(Odd) is None  # always the pure path
+
+
+def test_timestamps_at_both_ends_of_the_range_come_out_exact() -> None:
+    """The first block of the range starts before datetime.min; the last ends past its end."""
+    stamps = [FIRST_MS, FIRST_MS + 1, FIRST_MS + 2**20, FIRST_MS + 2**21 + 5, 0, -1]
+    stamps += [LAST_MS, LAST_MS - 1, LAST_MS - 2**20, LAST_MS - 2**21 - 5]
+    turns = [{"createdAt": ms} for ms in stamps]
+    decoded = both_ways(json.dumps(turns).encode(), list[Turn])
+    assert [t.created_at for t in decoded] == [EPOCH + timedelta(milliseconds=ms) for ms in stamps]
+
+
+def test_the_table_of_block_starts_stays_small() -> None:
+    """Timestamps spread over years: the blocks seen are kept, but never more than the cap."""
+    stamps = [1_000_000_000_000 + i * 2**20 for i in range(mirrors._MAX_BLOCKS + 300)]
+    turns = [{"createdAt": ms} for ms in stamps]
+    decoded = both_ways(json.dumps(turns).encode(), list[Turn])
+    assert decoded[-1].created_at == EPOCH + timedelta(milliseconds=stamps[-1])
+    assert 0 < len(mirrors._BLOCKS) <= mirrors._MAX_BLOCKS
+
+
+def test_a_single_run_and_a_list_of_runs_are_finished_too() -> None:
+    run = both_ways(json.dumps(RUN).encode(), Run)
+    assert type(run) is Run
+    assert type(run.turns[0]) is Turn
+    runs = both_ways(json.dumps([RUN, RUN]).encode(), list[Run])
+    assert [type(r) for r in runs] == [Run, Run]
+    assert runs[1].created_at == EPOCH + timedelta(milliseconds=RUN["createdAt"])
+
+
+@camel_case
+@attrs.frozen(kw_only=True)
+class _Checked:
+    """A record with a hook of its own (not the null-list one): attrs and the finisher run it."""
+
+    created_at: Annotated[datetime, EPOCH_MILLIS]
+    turns_by_name: dict[str, Turn] = attrs.field(factory=dict)
+
+    def __attrs_post_init__(self) -> None:
+        if self.created_at.year < 2000:
+            raise ValueError("created before 2000")
+
+
+def test_a_records_own_hook_runs_and_its_refusal_is_a_refusal() -> None:
+    good = {"createdAt": RUN["createdAt"], "turnsByName": {"a": {"createdAt": 5}}}
+    record = both_ways(json.dumps(good).encode(), _Checked)
+    assert type(record) is _Checked
+    assert type(record.turns_by_name["a"]) is Turn  # dict values are finished too
+    assert record.turns_by_name["a"].created_at == EPOCH + timedelta(milliseconds=5)
+    old = {"createdAt": 5}
+    assert both_ways(json.dumps(old).encode(), _Checked) is None
+    with pytest.raises(ResponseDecodeError):
+        decode_response(json.dumps(old).encode(), _Checked)
+
+
+def test_a_union_of_a_wire_record_and_another_type_takes_the_pure_path() -> None:
+    @camel_case
+    @attrs.frozen(kw_only=True)
+    class Either:
+        value: Turn | str
+
+    with pytest.raises(mirrors.Unsupported):
+        mirrors.WireTypes(fast.reads_directly).finisher(Either)
+    assert fast._build(Either) is None

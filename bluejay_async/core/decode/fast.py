@@ -12,8 +12,9 @@ msgspec reads two kinds of record:
   (all of Bluejay's) it builds directly, through their own annotations;
 * the others (camelCase names, epoch-millisecond timestamps: Cognigy's) it decodes through a
   private *wire class* of each record (:mod:`.mirrors`): a subclass that lists the fields
-  under their JSON names and turns each instance into the record itself once its fields are
-  set. One pass, no intermediate objects.
+  under their JSON names. One generated function then finishes the decoded value in a single
+  pass (timestamps, ``null`` lists, each instance made the record itself). No intermediate
+  objects.
 
 Records msgspec cannot build (a ``Factory(takes_self=True)`` default, a recursive record that
 needs a wire class, a record without slots) get no decoder: they always take the pure path.
@@ -91,7 +92,21 @@ def _build(into: Any) -> Decode | None:
     try:
         if reads_directly(into):
             return typing.cast(Decode, msgspec.json.Decoder(into).decode)
-        wire = mirrors.WireTypes(reads_directly).wire(into)
-        return typing.cast(Decode, msgspec.json.Decoder(wire).decode)
+        wire_types = mirrors.WireTypes(reads_directly)
+        decode = msgspec.json.Decoder(wire_types.wire(into)).decode
+        finish = wire_types.finisher(into)
     except (mirrors.Unsupported, TypeError, ValueError, NotImplementedError):
         return None
+    return decode if finish is None else _finishing(decode, finish)
+
+
+def _finishing(decode: Decode, finish: mirrors.Finish) -> Decode:
+    def decode_and_finish(raw: bytes) -> Any:
+        value = decode(raw)
+        try:
+            return finish(value)
+        except (TypeError, ValueError) as exc:
+            # As msgspec does with an error raised in a post-init hook: the body is refused.
+            raise msgspec.ValidationError(str(exc)) from exc
+
+    return decode_and_finish

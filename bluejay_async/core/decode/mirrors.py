@@ -12,23 +12,28 @@ record, this module builds a *wire class*: a private subclass of the record that
   ``Meta(tz=True)`` on every timestamp);
 * reaches each record slot under its JSON name too (the slot's own descriptor, so a value
   msgspec sets lands in the record's slot);
-* has an ``__attrs_post_init__``, which msgspec calls once the fields are set, that turns epoch
-  milliseconds into aware UTC ``datetime`` objects, turns the instance into the record, and then
-  runs the record's own ``__attrs_post_init__`` (such as the ``null``-list hook of
-  :func:`~bluejay_async.core.markers.empty_null_lists`).
+* has no ``__attrs_post_init__`` for msgspec to call.
 
-So msgspec decodes bytes into the very records the pure path builds, in one pass of its C code,
-with one Python call per such record and no intermediate objects. The record classes are not
-touched: the names and the hook live on the private subclass only, and attrs' own ``__init__``
-(the pure path, records built by hand) never runs any of it.
+Once msgspec has decoded a body into wire instances, one generated function per decoded type,
+the *finisher*, walks what it returned in a single pass: it turns epoch milliseconds into aware
+UTC ``datetime`` objects, empties ``null`` lists (what :func:`~bluejay_async.core.markers.
+empty_null_lists` does for records msgspec builds directly), makes each wire instance the
+record itself, and runs any other ``__attrs_post_init__`` the record has. A page of a hundred
+Cognigy runs holds about 950 such records: one Python function for the page, with loops over
+its lists, costs far less than a Python call per record.
 
-A failure inside the hook (a timestamp out of range) is a ``ValueError``, which msgspec turns
-into a refusal of the body; the pure path then decides, as for every refusal.
+So msgspec decodes bytes into the very records the pure path builds, with no intermediate
+objects. The record classes are not touched: the names live on the private subclass only, and
+attrs' own ``__init__`` (the pure path, records built by hand) never runs any of it.
+
+A failure while finishing (a timestamp out of range, a record's own hook refusing a value) is a
+``ValueError`` or ``TypeError``, which the decoder treats as msgspec treats one raised in a
+post-init hook: the body is refused, and the pure path then decides, as for every refusal.
 """
 
 from __future__ import annotations
 
-import functools
+import itertools
 import typing
 from collections.abc import Callable
 from datetime import datetime, timedelta, timezone
@@ -36,7 +41,7 @@ from typing import Annotated, Any, get_args, get_origin
 
 import attrs
 
-from bluejay_async.core.markers import EPOCH_MILLIS, json_name, union_members
+from bluejay_async.core.markers import EPOCH_MILLIS, json_name, null_list_fields, union_members
 
 msgspec: Any
 try:
@@ -44,13 +49,16 @@ try:
 except ImportError:  # pragma: no cover - exercised when the fast extra is absent
     msgspec = None
 
-__all__ = ["Unsupported", "WireTypes", "post_init_source"]
+__all__ = ["Finish", "Unsupported", "WireTypes", "millis_statements"]
+
+Finish = Callable[[Any], Any]
+"""A finisher: takes what msgspec decoded into wire classes, returns the records."""
 
 _EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)
-_MILLISECOND = timedelta(milliseconds=1)
-_LOW_BITS = 10
-_LOW_MASK = (1 << _LOW_BITS) - 1
-_REACH = 1 << 20
+_STEP_BITS = 10
+_BLOCK_BITS = 2 * _STEP_BITS
+_STEP_MASK = (1 << _STEP_BITS) - 1
+_MAX_BLOCKS = 1024
 
 
 class Unsupported(Exception):
@@ -81,67 +89,69 @@ def _millis_field(t: Any) -> Any:
     return None
 
 
-def post_init_source(millis: tuple[str, ...], hook: bool) -> str:
-    """The source of a wire class's ``__attrs_post_init__`` (one per shape, see the module
-    docstring): set each epoch-millisecond slot, become the record, run the record's hook.
-
-    ``_EPOCH + _MILLISECOND * value`` costs about 200 ns, most of it in multiplying a
-    ``timedelta``; a page holds hundreds of timestamps a few seconds apart. So the hook keeps
-    the last one it computed (``_last``: a ``(milliseconds, datetime)`` pair, replaced whole)
-    and reaches one up to 2**20 ms (17 minutes) before or after it by two steps from
-    ``timedelta`` tables. Integer arithmetic throughout: the same ``datetime``, exactly.
-    """
-    lines = ["def __attrs_post_init__(self):"]
-    for name in millis:
-        lines += [
-            f"    value = self.{name}",
-            "    if value is not None:",
-            "        last_ms, last = _last[0]",
-            "        ahead = value - last_ms",
-            "        try:",
-            f"            if 0 <= ahead < {_REACH}:",
-            f"                high, low = ahead >> {_LOW_BITS}, ahead & {_LOW_MASK}",
-            f"                self.{name} = last + _HIGH[high] + _LOW[low]",
-            f"            elif -{_REACH} < ahead < 0:",
-            f"                high, low = -ahead >> {_LOW_BITS}, -ahead & {_LOW_MASK}",
-            f"                self.{name} = last - _HIGH[high] - _LOW[low]",
-            "            else:",
-            f"                self.{name} = last = _EPOCH + _MILLISECOND * value",
-            "                _last[0] = (value, last)",
-            "        except OverflowError:",
-            "            raise ValueError(",
-            "                f'timestamp {value} ms is outside the datetime range'",
-            "            ) from None",
-        ]
-    lines.append("    self.__class__ = _record")
-    if hook:
-        lines.append("    _hook(self)")
-    return "\n".join(lines) + "\n"
+# --- epoch milliseconds into datetimes ---------------------------------------------------
 
 
-@functools.cache
 def _steps() -> tuple[list[timedelta], list[timedelta]]:
-    """The ``timedelta`` tables of :func:`post_init_source` (2 x 1024, built on first use)."""
-    low = [timedelta(milliseconds=i) for i in range(1 << _LOW_BITS)]
-    high = [timedelta(milliseconds=i << _LOW_BITS) for i in range(_REACH >> _LOW_BITS)]
-    return high, low
+    """The two ``timedelta`` tables of :func:`millis_statements` (2 x 1024 entries)."""
+    steps = [timedelta(milliseconds=i) for i in range(1 << _STEP_BITS)]
+    return [step * (1 << _STEP_BITS) for step in steps], steps
 
 
-def _post_init(record: type, millis: tuple[str, ...]) -> Any:
-    hook = getattr(record, "__attrs_post_init__", None)
-    high, low = _steps() if millis else ([], [])
-    namespace: dict[str, Any] = {
-        "_EPOCH": _EPOCH,
-        "_MILLISECOND": _MILLISECOND,
-        "_HIGH": high,
-        "_LOW": low,
-        "_last": [(0, _EPOCH)],
-        "_record": record,
-        "_hook": hook,
-    }
-    code = compile(post_init_source(millis, hook is not None), f"<{record.__name__} wire>", "exec")
-    exec(code, namespace)  # a straight-line function per record: no loop, no lookups by name
-    return namespace["__attrs_post_init__"]
+_HIGH, _LOW = _steps()
+_BLOCKS: dict[int, datetime] = {}
+"""The ``datetime`` that starts each 2**20-ms block (17.5 minutes) seen lately."""
+
+
+def _in_new_block(ms: int) -> datetime:
+    """``ms`` as a ``datetime``, its block's start computed and kept (the table stays small:
+    it is emptied once it holds :data:`_MAX_BLOCKS` blocks)."""
+    key = ms >> _BLOCK_BITS
+    try:
+        start = _EPOCH + timedelta(milliseconds=key << _BLOCK_BITS)
+        value = start + _HIGH[(ms >> _STEP_BITS) & _STEP_MASK] + _LOW[ms & _STEP_MASK]
+    except OverflowError:
+        try:  # the first block of the range starts before datetime.min: not kept
+            return _EPOCH + timedelta(milliseconds=ms)
+        except OverflowError:
+            _out_of_range(ms)
+    if len(_BLOCKS) >= _MAX_BLOCKS:
+        _BLOCKS.clear()
+    _BLOCKS[key] = start
+    return value
+
+
+def _out_of_range(ms: int) -> typing.NoReturn:
+    raise ValueError(f"timestamp {ms} ms is outside the datetime range") from None
+
+
+def millis_statements(target: str, optional: bool) -> list[str]:
+    """The statements that turn the epoch milliseconds in ``target`` (an attribute of a wire
+    instance) into an aware UTC ``datetime``, in place.
+
+    ``_EPOCH + timedelta(milliseconds=ms)`` costs about 200 ns, most of it in building a
+    ``timedelta`` from a large integer. Instead, the start of the value's 2**20-ms block comes
+    from a small dictionary (a page's timestamps share a handful of blocks), and two steps from
+    ``timedelta`` tables reach the value: integer arithmetic throughout, so the same
+    ``datetime``, exactly, for every value in range (Python's ``>>`` and ``&`` split a negative
+    value the same way).
+    """
+    lines = [f"ms = {target}"]
+    convert = [
+        "try:",
+        f"    {target} = (_BLOCKS[ms >> {_BLOCK_BITS}] + _HIGH[(ms >> {_STEP_BITS}) & {_STEP_MASK}]"
+        f" + _LOW[ms & {_STEP_MASK}])",
+        "except KeyError:",
+        f"    {target} = _in_new_block(ms)",
+        "except OverflowError:",
+        "    _out_of_range(ms)",
+    ]
+    if optional:
+        return [*lines, "if ms is not None:", *(f"    {line}" for line in convert)]
+    return lines + convert
+
+
+# --- the wire types and their finisher ---------------------------------------------------
 
 
 def _slot(record: type, name: str) -> Any:
@@ -164,6 +174,8 @@ class WireTypes:
         self._reads_directly = reads_directly
         self._made: dict[type, type] = {}
         self._making: set[type] = set()
+        self._hints: dict[type, dict[str, Any]] = {}
+        self._millis: dict[type, set[str]] = {}
 
     def wire(self, t: Any) -> Any:
         """The type msgspec decodes for a value of type ``t``."""
@@ -187,6 +199,30 @@ class WireTypes:
             return origin[tuple(self.wire(arg) for arg in get_args(t))]
         return t
 
+    def finisher(self, t: Any) -> Finish | None:
+        """The function that turns what msgspec decoded as ``wire(t)`` into records (see the
+        module docstring), or ``None`` when ``t`` holds no wire class: msgspec's value is final.
+        """
+        self.wire(t)
+        writer = _FinisherWriter(self._made, self._hints, self._millis)
+        body = writer.statements(t, "value")
+        if not body:
+            return None
+        source = "def finish(value):\n" + "".join(f"    {line}\n" for line in body)
+        source += "    return value\n"
+        namespace: dict[str, Any] = {
+            "_BLOCKS": _BLOCKS,
+            "_HIGH": _HIGH,
+            "_LOW": _LOW,
+            "_in_new_block": _in_new_block,
+            "_out_of_range": _out_of_range,
+            **writer.names,
+        }
+        # One straight function per decoded type: attribute names spelt in the code are
+        # specialised into slot accesses, loops run without a call per record.
+        exec(compile(source, f"<finish {getattr(t, '__name__', t)}>", "exec"), namespace)
+        return typing.cast(Finish, namespace["finish"])
+
     def _wire_class(self, record: type) -> type:
         if record in self._made:
             return self._made[record]
@@ -195,15 +231,17 @@ class WireTypes:
         self._making.add(record)
         hints = typing.get_type_hints(record, include_extras=True)
         fields: list[attrs.Attribute[Any]] = []
-        millis: list[str] = []
+        millis: set[str] = set()
         wire_hints: dict[str, Any] = {}
         namespace: dict[str, Any] = {
             "__slots__": (),
             "__annotations__": wire_hints,
-            # Plain attribute assignment in the hook (the record may be frozen): with both
+            # Plain attribute assignment in the finisher (the record may be frozen): with both
             # methods of object, Python sets attributes without calling a method.
             "__setattr__": object.__setattr__,
             "__delattr__": object.__delattr__,
+            # msgspec calls nothing once it has set the fields: the finisher does the rest.
+            "__attrs_post_init__": None,
         }
         for a in attrs.fields(record):
             if a.validator is not None or a.converter is not None or not a.init:
@@ -215,7 +253,7 @@ class WireTypes:
             name = json_name(record, a.name)
             wire = _millis_field(hints[a.name])
             if wire is not None:
-                millis.append(a.name)
+                millis.add(a.name)
             else:
                 wire = self.wire(hints[a.name])
             if name != a.name:
@@ -229,7 +267,86 @@ class WireTypes:
         made = type(f"{record.__name__}Wire", (record,), namespace)
         made.__module__ = __name__
         made.__attrs_attrs__ = tuple(fields)  # type: ignore[attr-defined]
-        made.__attrs_post_init__ = _post_init(record, tuple(millis))  # type: ignore[attr-defined]
         self._made[record] = made
+        self._hints[record] = hints
+        self._millis[record] = millis
         self._making.discard(record)
         return made
+
+
+class _FinisherWriter:
+    """Writes the statements of one finisher, and the names they refer to."""
+
+    def __init__(
+        self,
+        made: dict[type, type],
+        hints: dict[type, dict[str, Any]],
+        millis: dict[type, set[str]],
+    ) -> None:
+        self._made = made
+        self._hints = hints
+        self._millis = millis
+        self._counter = itertools.count()
+        self.names: dict[str, Any] = {}
+
+    def statements(self, t: Any, var: str) -> list[str]:
+        """What finishes the value in ``var``, decoded as the wire type of ``t`` (no statement
+        when it needs nothing)."""
+        if not self._needs(t):
+            return []
+        origin, args = get_origin(t), get_args(t)
+        if origin is Annotated:
+            return self.statements(args[0], var)
+        if isinstance(t, type):  # a record with a wire class
+            return self._record(t, var)
+        members = union_members(t)
+        if members:
+            others = [m for m in members if m is not type(None)]
+            if len(others) > 1:
+                raise Unsupported("a union of a record that needs a wire class and another type")
+            return [f"if {var} is not None:", *_indented(self.statements(others[0], var))]
+        item = self._variable()
+        if origin is list:
+            return [f"for {item} in {var}:", *_indented(self.statements(args[0], item))]
+        if origin is dict and len(args) == 2:
+            return [f"for {item} in {var}.values():", *_indented(self.statements(args[1], item))]
+        raise Unsupported(f"a record that needs a wire class inside {t!r}")
+
+    def _needs(self, t: Any) -> bool:
+        """Whether a value of type ``t`` holds a wire instance to finish."""
+        if isinstance(t, type) and attrs.has(t):
+            return t in self._made
+        return any(self._needs(arg) for arg in get_args(t))
+
+    def _record(self, record: type, var: str) -> list[str]:
+        hints = self._hints[record]
+        lines: list[str] = []
+        for a in attrs.fields(record):
+            target = f"{var}.{a.name}"
+            if a.name in self._millis[record]:
+                optional = type(None) in union_members(hints[a.name])
+                lines += millis_statements(target, optional)
+                continue
+            if self._needs(hints[a.name]):
+                inner_var = self._variable()
+                lines += [f"{inner_var} = {target}", *self.statements(hints[a.name], inner_var)]
+        hook = getattr(record, "__attrs_post_init__", None)
+        emptied = null_list_fields(hook)
+        for name in emptied or ():
+            lines += [f"if {var}.{name} is None:", f"    {var}.{name} = []"]
+        lines.append(f"{var}.__class__ = {self._name(record)}")
+        if hook is not None and emptied is None:
+            lines.append(f"{self._name(hook)}({var})")  # the record's own hook, as attrs runs it
+        return lines
+
+    def _variable(self) -> str:
+        return f"v{next(self._counter)}"
+
+    def _name(self, value: Any) -> str:
+        name = f"_ref{len(self.names)}"
+        self.names[name] = value
+        return name
+
+
+def _indented(lines: list[str]) -> list[str]:
+    return [f"    {line}" for line in lines]
