@@ -208,9 +208,7 @@ class WireTypes:
         body = writer.statements(t, "value")
         if not body:
             return None
-        source = "def finish(value):\n" + "".join(f"    {line}\n" for line in body)
-        source += "    return value\n"
-        namespace: dict[str, Any] = {
+        names: dict[str, Any] = {
             "_BLOCKS": _BLOCKS,
             "_HIGH": _HIGH,
             "_LOW": _LOW,
@@ -219,7 +217,12 @@ class WireTypes:
             **writer.names,
         }
         # One straight function per decoded type: attribute names spelt in the code are
-        # specialised into slot accesses, loops run without a call per record.
+        # specialised into slot accesses, loops run without a call per record, and what the
+        # code refers to is bound as keyword defaults, so read as local variables.
+        bound = ", ".join(f"{name}={name}" for name in names)
+        source = f"def finish(value, *, {bound}):\n" + "".join(f"    {line}\n" for line in body)
+        source += "    return value\n"
+        namespace = dict(names)
         exec(compile(source, f"<finish {getattr(t, '__name__', t)}>", "exec"), namespace)
         return typing.cast(Finish, namespace["finish"])
 
