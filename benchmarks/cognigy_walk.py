@@ -205,7 +205,10 @@ def walk_table(args: argparse.Namespace) -> None:
             )
             rounds: dict[str, list[dict[str, Any]]] = {v: [] for v in args.variants}
             for number in range(args.rounds):
-                for variant in args.variants:
+                # Every other round runs the variants in reverse order, so that a machine
+                # getting busier or quieter over a round favours none of them.
+                order = args.variants if number % 2 == 0 else args.variants[::-1]
+                for variant in order:
                     rounds[variant].append(run_walk(variant, server.cognigy_url, args))
                 print(
                     f"  {total} runs: round {number + 1}/{args.rounds} done",
@@ -318,7 +321,7 @@ def main(argv: Sequence[str] | None = None) -> None:
     parser.add_argument("--totals", type=int, nargs="+", default=[10_000, 100_000])
     parser.add_argument("--page-size", type=int, default=100)
     parser.add_argument("--prefetch", type=int, default=0, choices=(0, 1))
-    parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--rounds", type=int, default=5)
     parser.add_argument(
         "--trace-rounds", type=int, default=3, help="walks under tracemalloc per total"
     )

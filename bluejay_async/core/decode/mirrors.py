@@ -300,7 +300,7 @@ class _FinisherWriter:
         origin, args = get_origin(t), get_args(t)
         if origin is Annotated:
             return self.statements(args[0], var)
-        if isinstance(t, type):  # a record with a wire class
+        if t in self._made:  # a record with a wire class (list[X] is a type on Python 3.10)
             return self._record(t, var)
         members = union_members(t)
         if members:
