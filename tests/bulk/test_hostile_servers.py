@@ -18,6 +18,7 @@ from bluejay_async.core.outcome import Failure, Outcome, Success
 from bluejay_async.errors import APIError, APITimeoutError, RateLimitError
 from bluejay_async.models import SimulationResults
 from bluejay_async.sandbox import SandboxConfig, run_sandbox
+from tests.loops import run_apart
 
 Handler = Callable[[int], Awaitable[web.StreamResponse]]
 HANG_GUARD = 60.0
@@ -35,7 +36,7 @@ def results_body() -> bytes:
             async with session.get(url, headers={"X-API-Key": sb.api_key}) as response:
                 return await response.read()
 
-    return asyncio.run(take())
+    return run_apart(take())
 
 
 class Hostile:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 from typing import Any
 
 import attrs
@@ -12,6 +11,7 @@ from bluejay_async.models import SimulationResults
 from bluejay_async.sandbox import SandboxConfig, run_sandbox
 from cognigy_async import CognigyClient
 from cognigy_async.models import Run
+from tests.loops import run_apart
 
 HOSTILE = '<script>alert("x")</script> & <b>bold</b> | *not* [a](javascript:alert(1))'
 EVIL_URL = "javascript:alert(document.cookie)"
@@ -128,12 +128,12 @@ async def _cognigy_runs() -> list[Run]:
 
 def cognigy_runs() -> list[Run]:
     """The 60 runs of a sandbox Cognigy batch."""
-    return asyncio.run(_cognigy_runs())
+    return run_apart(_cognigy_runs())
 
 
 def queued_runs() -> tuple[SimulationResults, SimulationResults]:
     """A good run and a regressed run of simulation 1 (20 calls each, same digital humans)."""
-    return asyncio.run(_queued_runs())
+    return run_apart(_queued_runs())
 
 
 def with_hostile_text(results: SimulationResults) -> SimulationResults:

@@ -20,6 +20,7 @@ from junitparser import JUnitXml
 
 from bluejay_async.report import RunSummary, summarize
 from bluejay_async.sandbox import SandboxConfig
+from tests.loops import run_apart
 
 from .helpers import ROOT, cli_env, finish, run_cli, started
 from .judge_data import JUNIT_XSD, queue_and_wait
@@ -40,7 +41,7 @@ def env(**extra: str) -> dict[str, str]:
 def good() -> RunSummary:
     """What ``run 1 FAST`` queues and reads."""
     config = SandboxConfig(run_seconds=0, goal_success_rate=1.0)
-    return summarize(asyncio.run(queue_and_wait(config)))
+    return summarize(run_apart(queue_and_wait(config)))
 
 
 def _percent(rate: float | None) -> str:
