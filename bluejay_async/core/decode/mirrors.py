@@ -175,7 +175,6 @@ class WireTypes:
         self._made: dict[type, type] = {}
         self._making: set[type] = set()
         self._hints: dict[type, dict[str, Any]] = {}
-        self._millis: dict[type, set[str]] = {}
 
     def wire(self, t: Any) -> Any:
         """The type msgspec decodes for a value of type ``t``."""
@@ -204,7 +203,7 @@ class WireTypes:
         module docstring), or ``None`` when ``t`` holds no wire class: msgspec's value is final.
         """
         self.wire(t)
-        writer = _FinisherWriter(self._made, self._hints, self._millis)
+        writer = _FinisherWriter(self._made, self._hints)
         body = writer.statements(t, "value")
         if not body:
             return None
@@ -234,7 +233,6 @@ class WireTypes:
         self._making.add(record)
         hints = typing.get_type_hints(record, include_extras=True)
         fields: list[attrs.Attribute[Any]] = []
-        millis: set[str] = set()
         wire_hints: dict[str, Any] = {}
         namespace: dict[str, Any] = {
             "__slots__": (),
@@ -255,9 +253,7 @@ class WireTypes:
                 )
             name = json_name(record, a.name)
             wire = _millis_field(hints[a.name])
-            if wire is not None:
-                millis.add(a.name)
-            else:
+            if wire is None:
                 wire = self.wire(hints[a.name])
             if name != a.name:
                 if name in namespace or hasattr(record, name):
@@ -272,7 +268,6 @@ class WireTypes:
         made.__attrs_attrs__ = tuple(fields)  # type: ignore[attr-defined]
         self._made[record] = made
         self._hints[record] = hints
-        self._millis[record] = millis
         self._making.discard(record)
         return made
 
@@ -280,15 +275,9 @@ class WireTypes:
 class _FinisherWriter:
     """Writes the statements of one finisher, and the names they refer to."""
 
-    def __init__(
-        self,
-        made: dict[type, type],
-        hints: dict[type, dict[str, Any]],
-        millis: dict[type, set[str]],
-    ) -> None:
+    def __init__(self, made: dict[type, type], hints: dict[type, dict[str, Any]]) -> None:
         self._made = made
         self._hints = hints
-        self._millis = millis
         self._counter = itertools.count()
         self.names: dict[str, Any] = {}
 
@@ -326,9 +315,9 @@ class _FinisherWriter:
         lines: list[str] = []
         for a in attrs.fields(record):
             target = f"{var}.{a.name}"
-            if a.name in self._millis[record]:
-                optional = type(None) in union_members(hints[a.name])
-                lines += millis_statements(target, optional)
+            millis = _millis_field(hints[a.name])
+            if millis is not None:
+                lines += millis_statements(target, optional=millis is not int)
                 continue
             if self._needs(hints[a.name]):
                 inner_var = self._variable()
